@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make demo` and `make test`. Each creates .venv and installs
+# the project on first use, then reinstalls only when pyproject.toml changes.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+export AUDIT_DATA_DIR ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(AUDIT_DATA_DIR)/dagster_home
+export GX_ANALYTICS_ENABLED := False
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DAGSTER_DISABLE_TELEMETRY := True
+
+.PHONY: install demo test dev lint format clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## Run a full audit refresh of the built-in sample company and print its summary.
+demo: $(INSTALLED)
+	$(BIN)/software-audit demo
+
+## Run the linters and the whole test suite.
+test: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+## Open the Dagster UI (http://127.0.0.1:3000) on the sample company's warehouse.
+dev: $(INSTALLED)
+	$(BIN)/software-audit dev
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) data dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""The contract every connector honours, so the pipeline lands any source the same way.
+
+A connector yields Arrow record batches that match the declared schema of an entity. It never
+accumulates a whole entity in memory: the pipeline streams the batches to Parquet and loads them
+into `raw.<source>__<entity>` in one transaction, so a failed extraction leaves the last good data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+import pyarrow as pa
+
+#: Columns the pipeline adds to every raw table; connectors do not emit them.
+LOAD_METADATA = pa.schema(
+    [
+        pa.field("_source", pa.string(), nullable=False),
+        pa.field("_extracted_at", pa.timestamp("us"), nullable=False),
+        pa.field("_loaded_at", pa.timestamp("us"), nullable=False),
+        pa.field("_run_id", pa.string(), nullable=False),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One kind of record a source offers, landed as the table `raw.<source>__<name>`.
+
+    `snapshot` entities (inventories) are replaced whole at each extraction; `events` entities are
+    appended per time window and de-duplicated on `key`, which is the event's own id.
+    Timestamps are naive and in UTC throughout, so date arithmetic never depends on a session zone.
+    """
+
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    kind: Literal["snapshot", "events"] = "snapshot"
+    event_time: str | None = None
+
+    def __post_init__(self) -> None:
+        missing = [column for column in self.key if column not in self.schema.names]
+        if missing:
+            raise ValueError(f"entity {self.name}: key columns {missing} are not in its schema")
+        if self.kind == "events" and self.event_time not in self.schema.names:
+            raise ValueError(f"entity {self.name}: an events entity needs its event_time column")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open interval of event time `[start, end)`, both naive UTC."""
+
+    start: datetime
+    end: datetime
+
+
+class Connector(Protocol):
+    """A source of raw records. `source` is the short name used in table names (`okta`, `files`)."""
+
+    source: str
+
+    def entities(self) -> Sequence[Entity]:
+        """The entities this source offers, in the order they should be extracted."""
+        ...
+
+    def extract(self, entity: str, window: Window | None = None) -> Iterator[pa.RecordBatch]:
+        """Yield batches of `entity` conforming to its schema.
+
+        `window` bounds the event time of `events` entities and is ignored for snapshots.
+        Raises `SourceError` (or a subclass) with the source, record and field when it cannot read.
+        """
+        ...

@@ -1,0 +1,34 @@
+"""Errors a user can act on: each names the source and, where there is one, the record and field."""
+
+from __future__ import annotations
+
+
+class SourceError(Exception):
+    """A source could not be read. The message says which source and what to do about it."""
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        super().__init__(f"[{source}] {message}")
+
+
+class ConfigError(SourceError):
+    """The configuration of a source is wrong; `key` names the offending setting."""
+
+    def __init__(self, source: str, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(source, f"config key '{key}': {message}")
+
+
+class AuthenticationError(SourceError):
+    """The source refused the credentials (401/403). Retrying will not help."""
+
+
+class RecordError(SourceError):
+    """One or more records are malformed. `problems` lists (record, field, reason) for each."""
+
+    def __init__(self, source: str, where: str, problems: list[tuple[str, str, str]]) -> None:
+        self.where = where
+        self.problems = problems
+        shown = "; ".join(f"{rec} field '{field}': {why}" for rec, field, why in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(source, f"{where}: {len(problems)} bad record(s): {shown}{more}")

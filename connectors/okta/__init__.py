@@ -1,0 +1,1 @@
+"""Okta: applications, their assigned users, and SSO sign-ins from the System Log."""

@@ -1,0 +1,46 @@
+"""The one `Definitions` of the audit, assembled when Dagster loads it (never at import)."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from pipelines.ingest.assets import build_ingest_assets
+from pipelines.publish.assets import build_publish_assets
+from pipelines.quality.checks import build_quality_checks
+from pipelines.resources import AuditSettings, SourcesResource
+from pipelines.settings import paths_from_env
+from pipelines.transform.dbt import build_dbt_assets, dbt_project, prepare_manifest
+
+audit_refresh = dg.define_asset_job(
+    "audit_refresh",
+    selection=dg.AssetSelection.all(include_sources=False),
+    description="Full audit refresh: extract every source, build the model, check, publish.",
+)
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    paths = paths_from_env()
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    project = dbt_project()
+    prepare_manifest(project)
+    sources_config = os.environ.get("AUDIT_SOURCES_CONFIG") or str(paths.sample / "sources.yml")
+    return dg.Definitions(
+        assets=[*build_ingest_assets(), build_dbt_assets(project), build_publish_assets()],
+        asset_checks=[build_quality_checks()],
+        jobs=[audit_refresh],
+        resources={
+            "audit": AuditSettings(
+                data_dir=str(paths.data_dir), as_of_date=os.environ.get("AUDIT_AS_OF_DATE", "")
+            ),
+            "sources": SourcesResource(config_path=sources_config),
+            "warehouse": DuckDBResource(database=str(paths.warehouse)),
+            "dbt": DbtCliResource(project_dir=project),
+        },
+        # DuckDB takes one writer per file: steps run one after the other in one process.
+        executor=dg.in_process_executor,
+    )

@@ -1,0 +1,1 @@
+"""The quality gate: great-expectations suites run as blocking Dagster asset checks on the marts."""
