@@ -65,6 +65,7 @@ def _secret(config: SourceConfig, env: Mapping[str, str]) -> str:
 
 
 def _build_okta(config: SourceConfig, env: Mapping[str, str]) -> Connector:
+    token = _secret(config, env)
     from connectors.okta.client import OktaConnector
 
     options = {
@@ -74,7 +75,7 @@ def _build_okta(config: SourceConfig, env: Mapping[str, str]) -> Connector:
     }
     return OktaConnector(
         config.settings["base_url"],
-        _secret(config, env),
+        token,
         token_env=config.settings["token_env"],
         **options,
     )

@@ -68,20 +68,27 @@ def publish(
     missing = [table for table in tables if table not in audited]
     if missing:
         raise PublicationError(f"no passing quality results for {missing}: refusing to publish")
-    published_at = datetime.now(UTC).replace(microsecond=0)
-    publication_id = f"{published_at:%Y%m%dT%H%M%SZ}-{run_id[:8]}"
+    published_at = datetime.now(UTC)
+    # Sortable by time, and tells the run apart: the first 8 characters are what Dagster shows.
+    publication_id = f"{published_at:%Y%m%dT%H%M%S.%f}Z-{run_id[:8]}"
     final = paths.publications / publication_id
+    if final.exists():
+        raise PublicationError(f"publication {publication_id} exists already")
     partial = final.with_name(final.name + PARTIAL)
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "parquet").mkdir(parents=True)
 
     identity = [publication_id, run_id, as_of, published_at.replace(tzinfo=None)]
-    table_manifest = _write_candidate(con, tables, audited, partial, source_schema, identity)
+    try:
+        table_manifest = _write_candidate(con, tables, audited, partial, source_schema, identity)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     manifest = {
         "publication_id": publication_id,
         "run_id": run_id,
         "as_of_date": as_of.isoformat(),
-        "published_at": published_at.isoformat(),
+        "published_at": published_at.isoformat(timespec="seconds"),
         "duckdb_version": duckdb.__version__,
         "storage_version": STORAGE_VERSION,
         "database_sha256": _sha256(partial / "audit.duckdb"),

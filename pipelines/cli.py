@@ -1,0 +1,176 @@
+"""`software-audit`: the commands operators run outside the Dagster UI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
+
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def prepare_environment(paths: Paths) -> None:
+    """Pin the data folder and Dagster's home so runs are kept and visible in the UI later."""
+    os.environ["AUDIT_DATA_DIR"] = str(paths.data_dir)
+    os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "True")
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+
+
+def run_refresh(verbose: bool = False) -> bool:
+    """Run the `audit_refresh` job in this process; print what failed. True when it published."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    job = defs().get_job_def("audit_refresh")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config={} if verbose else QUIET_LOGS
+        )
+    for event in result.all_events:
+        if event.is_asset_check_evaluation:
+            evaluation = event.asset_check_evaluation_data
+            if not evaluation.passed:
+                print(f"Quality gate failed: {evaluation.description}", file=sys.stderr)
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            print(f"Step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    published = [
+        event.asset_key
+        for event in result.all_events
+        if event.is_step_materialization and event.asset_key.path[0] == "published"
+    ]
+    # A blocking check that fails skips publication without failing the run: check both.
+    return result.success and bool(published)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.publish.summary import summary_text
+    from pipelines.sample import serve_sample_company
+
+    paths = paths_from_env()
+    prepare_environment(paths)
+    started = time.monotonic()
+    print(f"Sample company ({args.scale}, seed {args.seed}) -> {paths.data_dir}")
+    with serve_sample_company(paths.sample, scale=args.scale, seed=args.seed) as sample:
+        os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
+        os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
+        print(f"Refreshing the audit as of {sample.as_of} ...", flush=True)
+        ok = run_refresh(verbose=args.verbose)
+    elapsed = time.monotonic() - started
+    if not ok:
+        print(
+            f"Refresh failed after {elapsed:.1f} s; the last good publication is unchanged.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Refreshed in {elapsed:.1f} s.\n")
+    print(summary_text(paths.published))
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    paths = paths_from_env()
+    prepare_environment(paths)
+    if args.as_of:
+        os.environ["AUDIT_AS_OF_DATE"] = args.as_of
+    return 0 if run_refresh(verbose=args.verbose) else 1
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from pipelines.publish.summary import summary_text
+
+    paths = paths_from_env()
+    if not paths.published.exists():
+        print(f"Nothing published yet at {paths.published}.", file=sys.stderr)
+        return 1
+    print(summary_text(paths.published))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from pipelines.publish.publication import PublicationError, rollback
+
+    try:
+        publication = rollback(paths_from_env(), args.to)
+    except PublicationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Readers now get publication {publication.publication_id}.")
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    from pipelines.sample import serve_sample_company
+
+    paths = paths_from_env()
+    prepare_environment(paths)
+    with serve_sample_company(paths.sample, scale=args.scale, seed=args.seed) as sample:
+        os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
+        os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
+        command = [
+            str(Path(sys.executable).with_name("dagster")),
+            "dev",
+            "-w",
+            str(PROJECT_DIR / "workspace.yaml"),
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+        ]
+        try:
+            return subprocess.call(command, cwd=PROJECT_DIR)
+        except KeyboardInterrupt:
+            return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="software-audit", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="refresh the audit of the built-in sample company")
+    demo.add_argument("--scale", default="S", help="sample company size: tiny, S, M or L")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--verbose", action="store_true", help="show Dagster's run log")
+    demo.set_defaults(run=cmd_demo)
+
+    refresh = commands.add_parser("refresh", help="refresh the audit from AUDIT_SOURCES_CONFIG")
+    refresh.add_argument("--as-of", help="audit date YYYY-MM-DD (default: today, UTC)")
+    refresh.add_argument("--verbose", action="store_true")
+    refresh.set_defaults(run=cmd_refresh)
+
+    summary = commands.add_parser("summary", help="print the current publication's summary")
+    summary.set_defaults(run=cmd_summary)
+
+    back = commands.add_parser("rollback", help="switch readers back to an earlier publication")
+    back.add_argument("--to", help="publication id (default: the one before the current)")
+    back.set_defaults(run=cmd_rollback)
+
+    dev = commands.add_parser("dev", help="open the Dagster UI on the sample company")
+    dev.add_argument("--scale", default="S")
+    dev.add_argument("--seed", type=int, default=42)
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(run=cmd_dev)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The sources file: validated up front, every error naming the key at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connectors.config import build_connector, load_sources
+from connectors.errors import ConfigError
+from connectors.files.reader import FilesConnector
+
+VALID = """
+sources:
+  okta:
+    type: okta
+    base_url: https://acme.okta.com
+    token_env: ACME_OKTA_TOKEN
+    requests_per_minute: 300
+    start_date: 2026-05-01
+  files:
+    type: files
+    path: inbox
+"""
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file_is_loaded_and_relative_paths_resolve_beside_it(tmp_path: Path) -> None:
+    sources = load_sources(write_config(tmp_path, VALID))
+
+    assert sorted(sources) == ["files", "okta"]
+    assert sources["okta"].option("requests_per_minute") == 300
+    connector = build_connector(sources["files"], env={})
+    assert isinstance(connector, FilesConnector)
+    assert connector.directory == tmp_path / "inbox"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        pytest.param("type: okta", "type: octa", "sources.okta.type", id="unknown-type"),
+        pytest.param("token_env: ACME_OKTA_TOKEN", "", "sources.okta.token_env", id="required"),
+        pytest.param(
+            "requests_per_minute",
+            "request_per_minute",
+            "sources.okta.request_per_minute",
+            id="typo",
+        ),
+        pytest.param("300", "fast", "sources.okta.requests_per_minute", id="not-a-number"),
+        pytest.param("https://acme", "acme", "sources.okta.base_url", id="not-a-url"),
+    ],
+)
+def test_a_bad_setting_is_named_by_its_key(tmp_path: Path, old: str, new: str, key: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_sources(write_config(tmp_path, VALID.replace(old, new)))
+
+    assert raised.value.key == key
+    assert f"config key '{key}'" in str(raised.value)
+
+
+def test_a_file_without_a_sources_mapping_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config key 'sources'"):
+        load_sources(write_config(tmp_path, "sources: []"))
+
+
+def test_a_missing_secret_names_the_variable(tmp_path: Path) -> None:
+    sources = load_sources(write_config(tmp_path, VALID))
+
+    with pytest.raises(ConfigError, match="environment variable ACME_OKTA_TOKEN is not set"):
+        build_connector(sources["okta"], env={})

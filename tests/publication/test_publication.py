@@ -1,0 +1,145 @@
+"""Atomic publication: readers see one whole publication, and only audited content is published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data_quality.fingerprint import table_fingerprint
+from pipelines.publish.publication import (
+    PublicationError,
+    current,
+    history,
+    publish,
+    rollback,
+)
+from pipelines.settings import Paths
+
+TABLES = ("applications", "audit_summary")
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return Paths(tmp_path / "data")
+
+
+@pytest.fixture
+def warehouse(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    paths.warehouse.parent.mkdir(parents=True)
+    with duckdb.connect(str(paths.warehouse)) as con:
+        con.execute("create schema marts")
+        set_figures(con, apps=3, spend=1200.50)
+        yield con
+
+
+def set_figures(con: duckdb.DuckDBPyConnection, *, apps: int, spend: float) -> None:
+    con.execute(
+        "create or replace table marts.applications as"
+        f" select 'app_' || i as application_id from range({apps}) as r(i)"
+    )
+    con.execute(
+        "create or replace table marts.audit_summary as"
+        f" select {apps} as application_count, {spend}::decimal(18,2) as total_annual_spend_usd"
+    )
+
+
+def audit(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return {table: table_fingerprint(con, f"marts.{table}") for table in TABLES}
+
+
+def publish_now(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, keep: int = 5):
+    return publish(
+        con, TABLES, audit(con), paths, run_id=run_id, as_of=date(2026, 10, 31), keep=keep
+    )
+
+
+def read_published(paths: Paths, sql: str) -> list[tuple]:
+    with duckdb.connect(str(paths.published), read_only=True) as reader:
+        return reader.execute(sql).fetchall()
+
+
+def test_a_publication_is_readable_at_the_stable_path(warehouse, paths: Paths) -> None:
+    publication = publish_now(warehouse, paths, "run-aaaaaaaa")
+
+    assert read_published(paths, "select count(*) from applications") == [(3,)]
+    assert read_published(paths, "select run_id, as_of_date from publication") == [
+        ("run-aaaaaaaa", date(2026, 10, 31))
+    ]
+    manifest = publication.manifest
+    assert manifest["tables"]["applications"]["rows"] == 3
+    assert manifest["storage_version"] == "v1.0.0"
+    parquet = publication.directory / manifest["tables"]["audit_summary"]["parquet"]
+    assert duckdb.sql(f"select total_annual_spend_usd from '{parquet}'").fetchall()[0][0] == (
+        pytest.approx(1200.50)
+    )
+
+
+def test_a_reader_of_the_previous_publication_keeps_a_consistent_view(
+    warehouse, paths: Paths
+) -> None:
+    # GIVEN a reader that opened the first publication
+    publish_now(warehouse, paths, "run-11111111")
+    old_reader = duckdb.connect(str(paths.published), read_only=True)
+    try:
+        # WHEN a new publication with other figures is switched to
+        set_figures(warehouse, apps=5, spend=99.0)
+        publish_now(warehouse, paths, "run-22222222")
+
+        # THEN the old reader still sees the first one whole, and a new reader sees the second
+        assert old_reader.execute("select run_id from publication").fetchall() == [
+            ("run-11111111",)
+        ]
+        assert old_reader.execute("select count(*) from applications").fetchall() == [(3,)]
+    finally:
+        old_reader.close()
+    assert read_published(paths, "select run_id from publication") == [("run-22222222",)]
+    assert read_published(paths, "select count(*) from applications") == [(5,)]
+
+
+def test_content_changed_after_the_audit_is_not_published(warehouse, paths: Paths) -> None:
+    publish_now(warehouse, paths, "run-11111111")
+    audited = audit(warehouse)
+    set_figures(warehouse, apps=4, spend=1200.50)
+
+    with pytest.raises(PublicationError, match=r"marts\.applications changed after it was audited"):
+        publish(warehouse, TABLES, audited, paths, run_id="run-2", as_of=date(2026, 10, 31), keep=5)
+
+    assert read_published(paths, "select run_id from publication") == [("run-11111111",)]
+    assert [p.name for p in paths.publications.iterdir()] == [current(paths).publication_id]
+
+
+def test_a_table_without_a_passing_audit_is_not_published(warehouse, paths: Paths) -> None:
+    audited = audit(warehouse)
+    del audited["audit_summary"]
+
+    with pytest.raises(PublicationError, match="no passing quality results for"):
+        publish(warehouse, TABLES, audited, paths, run_id="run-1", as_of=date(2026, 10, 31), keep=5)
+
+    assert not paths.published.exists()
+
+
+def test_rollback_switches_readers_to_the_previous_publication(warehouse, paths: Paths) -> None:
+    first = publish_now(warehouse, paths, "run-11111111")
+    set_figures(warehouse, apps=5, spend=99.0)
+    publish_now(warehouse, paths, "run-22222222")
+
+    restored = rollback(paths)
+
+    assert restored.publication_id == first.publication_id
+    assert read_published(paths, "select run_id from publication") == [("run-11111111",)]
+    with pytest.raises(PublicationError, match="no earlier publication"):
+        rollback(paths)
+
+
+def test_only_the_newest_publications_are_kept(warehouse, paths: Paths) -> None:
+    for run in range(4):
+        set_figures(warehouse, apps=run + 1, spend=10.0)
+        publish_now(warehouse, paths, f"{run}-run", keep=2)
+
+    kept = [p.manifest["run_id"] for p in history(paths)]
+
+    assert kept == ["2-run", "3-run"]
