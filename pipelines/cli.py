@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The CLI prints its own short account of failures; --verbose shows Dagster's full log.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def prepare_environment(paths: Paths) -> None:
