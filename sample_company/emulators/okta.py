@@ -1,0 +1,613 @@
+"""Okta's Management API on loopback, serving a sample company's users, apps and sign-ins.
+
+It reproduces what a client of the real API meets: `Authorization: SSWS <token>` (401 `E0000011`
+otherwise), cursor pagination with `limit` and a `Link: <...>; rel="next"` header carrying
+`after`, Okta's page-size maxima, the users list leaving DEPROVISIONED users out unless filtered
+for, System Log bounded queries (`since` + `until`, finite pages) and polling queries (no `until`,
+a next link forever), the `X-Rate-Limit-*` headers and 429 `E0000047` per rate-limit bucket, and
+Okta's error object. Faults are injected through `faults` (see `server.Fault`).
+
+    with OktaEmulator(company, token="...") as okta:
+        connector = OktaConnector(okta.base_url, "...")
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import itertools
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import quote, urlencode
+
+import pyarrow as pa
+
+from sample_company.emulators.server import EmulatorServer, Reply
+
+#: Requests per minute per bucket of a Workforce Identity org (Okta's "Management rate limits").
+PUBLISHED_RATE_LIMITS = {"/api/v1/users": 600, "/api/v1/apps": 100, "/api/v1/logs": 120}
+#: (default, maximum) `limit` of each list, as documented per endpoint.
+PAGE_LIMITS = {"users": (200, 200), "apps": (20, 200), "app_users": (50, 500), "logs": (100, 1000)}
+
+_APP_USERS_PATH = re.compile(r"^/api/v1/apps/([^/]+)/users$")
+_FILTER_EQ = re.compile(r'^\s*(\w+)\s+eq\s+"([^"]*)"\s*$')
+_STREAM_CACHE_SIZE = 32
+_USER_ORDER = (
+    "id", "status", "created", "activated", "statusChanged", "lastLogin", "lastUpdated",
+    "passwordChanged", "type", "profile", "credentials", "_links",
+)  # fmt: skip
+_APP_ORDER = (
+    "id", "name", "label", "status", "lastUpdated", "created", "accessibility", "visibility",
+    "features", "signOnMode", "credentials", "settings", "_links",
+)  # fmt: skip
+
+
+class OktaCompany(Protocol):
+    """What the emulator serves: tables in the `connectors.okta.entities` schemas, and events.
+
+    `sso_events(start, end)` yields the events with `start <= published < end` (naive UTC) in
+    ascending `published` order, as record batches in the `sso_events` schema.
+    """
+
+    @property
+    def okta_users(self) -> pa.Table: ...
+
+    @property
+    def okta_apps(self) -> pa.Table: ...
+
+    @property
+    def okta_app_users(self) -> pa.Table: ...
+
+    def sso_events(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]: ...
+
+
+class _Event(NamedTuple):
+    uuid: str
+    published: datetime
+    event_type: str | None
+    actor_id: str | None
+    actor_alternate_id: str | None
+    target_app_id: str | None
+    target_app_display_name: str | None
+    outcome_result: str | None
+
+
+class OktaEmulator(EmulatorServer):
+    """An Okta org on `http://127.0.0.1:<port>` serving `company`, accepting one API token.
+
+    `rate_limits` overrides `PUBLISHED_RATE_LIMITS` per bucket (raise them for a fast demo);
+    `rate_window` is the length of a rate-limit window in seconds (Okta's is a minute).
+    `trailing_empty_page` makes bounded System Log queries page on like polling ones, a next link
+    on every page including empty ones, so only a client that stops at an empty page terminates.
+    """
+
+    def __init__(
+        self,
+        company: OktaCompany,
+        token: str,
+        *,
+        rate_limits: Mapping[str, int] | None = None,
+        rate_window: float = 60.0,
+        trailing_empty_page: bool = False,
+        clock: Callable[[], float] = time.time,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        super().__init__(
+            rate_limits={**PUBLISHED_RATE_LIMITS, **(rate_limits or {})},
+            rate_window=rate_window,
+            clock=clock,
+            host=host,
+            port=port,
+        )
+        self.token = token
+        self.trailing_empty_page = trailing_empty_page
+        self._company = company
+        users = company.okta_users
+        self._users = users
+        self._apps = company.okta_apps
+        self._app_users = company.okta_app_users
+        user_ids = users.column("id").to_pylist()
+        statuses = users.column("status").to_pylist()
+        self._users_by_status: dict[str, _Listing] = {
+            status: _Listing(users, user_ids, [i for i, s in enumerate(statuses) if s == status])
+            for status in set(statuses)
+        }
+        self._users_listed = _Listing(
+            users, user_ids, [i for i, s in enumerate(statuses) if s != "DEPROVISIONED"]
+        )
+        app_ids = self._apps.column("id").to_pylist()
+        self._apps_listed = _Listing(self._apps, app_ids, list(range(len(app_ids))))
+        self._app_modes = dict(
+            zip(app_ids, self._apps.column("sign_on_mode").to_pylist(), strict=True)
+        )
+        by_app: dict[str, list[int]] = {}
+        for i, app_id in enumerate(self._app_users.column("app_id").to_pylist()):
+            by_app.setdefault(app_id, []).append(i)
+        assigned_ids = self._app_users.column("user_id").to_pylist()
+        self._assignments = {
+            app_id: _Listing(self._app_users, assigned_ids, by_app.get(app_id, []))
+            for app_id in app_ids
+        }
+        self._logins = dict(zip(user_ids, users.column("profile_login").to_pylist(), strict=True))
+        self._names = {
+            user_id: " ".join(part for part in (first, last) if part)
+            for user_id, first, last in zip(
+                user_ids,
+                users.column("profile_first_name").to_pylist(),
+                users.column("profile_last_name").to_pylist(),
+                strict=True,
+            )
+        }
+        self._streams: OrderedDict[tuple[Any, ...], tuple[Iterator[_Event], list[_Event]]] = (
+            OrderedDict()
+        )
+        self._streams_lock = threading.Lock()
+        self._error_ids = itertools.count(1)
+        self._fragments: dict[tuple[str | None, ...], Any] = {}  # JSON text of actors and apps
+
+    # -- the vendor hooks of EmulatorServer -----------------------------------------------------
+
+    def authorized(self, headers: Mapping[str, str]) -> bool:
+        return headers.get("Authorization") == f"SSWS {self.token}"
+
+    def bucket(self, path: str) -> str:
+        return "/".join(path.split("/")[:4])
+
+    def rate_limit_headers(self, limit: int, remaining: int, reset: float) -> list[tuple[str, str]]:
+        return [
+            ("X-Rate-Limit-Limit", str(limit)),
+            ("X-Rate-Limit-Remaining", str(remaining)),
+            ("X-Rate-Limit-Reset", str(int(-(-reset // 1)))),  # epoch seconds, rounded up
+        ]
+
+    def unauthorized(self) -> Reply:
+        return self._error(401, "E0000011", "Invalid token provided")
+
+    def rate_limited(self) -> Reply:
+        return self._error(
+            429, "E0000047", "API call exceeded rate limit due to too many requests."
+        )
+
+    def server_error(self, status: int) -> Reply:
+        if status == 500:
+            return self._error(500, "E0000009", "Internal Server Error")
+        return Reply(
+            status, f"<html><body>{status} Service Unavailable</body></html>", [], "text/html"
+        )
+
+    def route(self, path: str, params: dict[str, str], overlap: bool) -> Reply:
+        try:
+            if path == "/api/v1/users":
+                return self._list_users(params, overlap)
+            if path == "/api/v1/apps":
+                return self._list(path, params, self._apps_listed, "apps", self._app_json, overlap)
+            if match := _APP_USERS_PATH.match(path):
+                return self._list_app_users(path, match.group(1), params, overlap)
+            if path == "/api/v1/logs":
+                return self._logs(params, overlap)
+        except _BadRequestError as bad:
+            return self._error(400, bad.code, bad.summary)
+        return Reply(404, "<html><body>404 Not Found</body></html>", [], "text/html")
+
+    # -- lists ------------------------------------------------------------------------------
+
+    def _list_users(self, params: dict[str, str], overlap: bool) -> Reply:
+        listing = self._users_listed
+        if params.get("filter"):
+            _, value = _parse_filter(params["filter"], allowed="status")
+            listing = self._users_by_status.get(value, _Listing(self._users, [], []))
+        return self._list("/api/v1/users", params, listing, "users", self._user_json, overlap)
+
+    def _list_app_users(
+        self, path: str, app_id: str, params: dict[str, str], overlap: bool
+    ) -> Reply:
+        listing = self._assignments.get(app_id)
+        if listing is None:
+            return self._error(
+                404, "E0000007", f"Not found: Resource not found: {app_id} (AppInstance)"
+            )
+        return self._list(
+            path,
+            params,
+            listing,
+            "app_users",
+            lambda row: self._app_user_json(app_id, row),
+            overlap,
+        )
+
+    def _list(
+        self,
+        path: str,
+        params: dict[str, str],
+        listing: _Listing,
+        kind: str,
+        to_json: Callable[[dict[str, Any]], str],
+        overlap: bool,
+    ) -> Reply:
+        limit = _limit(params, *PAGE_LIMITS[kind])
+        rows, next_after = listing.page(params.get("after"), limit, overlap)
+        links = [self._link(path, params, "self")]
+        if next_after is not None:
+            extra = {"filter": params["filter"]} if params.get("filter") else {}
+            links.append(self._link(path, {"after": next_after, "limit": limit, **extra}, "next"))
+        return Reply(200, f"[{','.join(to_json(row) for row in rows)}]", links)
+
+    # -- System Log -------------------------------------------------------------------------
+
+    def _logs(self, params: dict[str, str], overlap: bool) -> Reply:
+        polling = not params.get("until")
+        until = _parse_time("until", params["until"]) if not polling else self._now()
+        since = _parse_time("since", params["since"]) if params.get("since") else None
+        since = since or until - timedelta(days=7)
+        event_type = None
+        if params.get("filter"):
+            _, event_type = _parse_filter(params["filter"], allowed="eventType", code="E0000053")
+        if params.get("sortOrder", "ASCENDING") != "ASCENDING":
+            raise _BadRequestError(
+                "E0000001", "Api validation failed: sortOrder (emulator: ASCENDING only)"
+            )
+        limit = _limit(params, *PAGE_LIMITS["logs"])
+        cursor = _decode_cursor(params["after"]) if params.get("after") else None
+        events, next_cursor = self._log_page(since, until, cursor, limit, event_type, overlap)
+        if next_cursor is None and (polling or self.trailing_empty_page):
+            # A polling query always has a next page, even past the newest event.
+            last = (events[-1].published, events[-1].uuid) if events else None
+            next_cursor = last or cursor or (since, "")
+        links = [self._link("/api/v1/logs", params, "self")]
+        if next_cursor is not None:
+            query = {"since": params.get("since") or _format_time(since)}
+            if not polling:
+                query["until"] = params["until"]
+            query |= {k: params[k] for k in ("filter", "sortOrder") if params.get(k)}
+            query |= {"limit": str(limit), "after": _encode_cursor(next_cursor)}
+            links.append(self._link("/api/v1/logs", query, "next"))
+        return Reply(200, f"[{','.join(self._event_json(event) for event in events)}]", links)
+
+    def _log_page(
+        self,
+        since: datetime,
+        until: datetime,
+        cursor: tuple[datetime, str] | None,
+        limit: int,
+        event_type: str | None,
+        overlap: bool,
+    ) -> tuple[list[_Event], tuple[datetime, str] | None]:
+        """One page in (published, uuid) order, resuming the stream the last page left open."""
+        with self._streams_lock:
+            stream = self._streams.pop((cursor, since, until, event_type), None)
+        if stream is None:
+            start = cursor[0] if cursor else since
+            stream = (self._events(start, until, cursor, event_type), [])
+        events, buffered = stream
+        read = list(buffered)
+        for event in events:
+            read.append(event)
+            # Stop once the page's last tie group is complete: later events sort after it.
+            if len(read) > limit and event.published > read[limit].published:
+                break
+        read.sort(key=lambda e: (e.published, e.uuid))
+        page, rest = read[:limit], read[limit:]
+        if not rest:
+            return page, None
+        if overlap and len(page) >= 2:
+            return page, (page[-2].published, page[-2].uuid)
+        next_cursor = (page[-1].published, page[-1].uuid)
+        with self._streams_lock:
+            self._streams[(next_cursor, since, until, event_type)] = (events, rest)
+            while len(self._streams) > _STREAM_CACHE_SIZE:
+                self._streams.popitem(last=False)
+        return page, next_cursor
+
+    def _events(
+        self,
+        start: datetime,
+        until: datetime,
+        cursor: tuple[datetime, str] | None,
+        event_type: str | None,
+    ) -> Iterator[_Event]:
+        for batch in self._company.sso_events(start, until):
+            for offset in range(0, batch.num_rows, 1024):
+                columns = batch.slice(offset, 1024).to_pydict()
+                for values in zip(*(columns[name] for name in _Event._fields), strict=True):
+                    event = _Event(*values)
+                    if not start <= event.published < until:
+                        continue
+                    if cursor is not None and (event.published, event.uuid) <= cursor:
+                        continue
+                    if event_type is None or event.event_type == event_type:
+                        yield event
+
+    # -- Okta's JSON objects ----------------------------------------------------------------
+
+    def _user_json(self, row: dict[str, Any]) -> str:
+        """A User object: the modelled columns win, the row's payload supplies everything else."""
+        extra = json.loads(row["payload"]) if row.get("payload") else {}
+        activated = _format_time(row["activated"])
+        modelled = {
+            "id": row["id"],
+            "status": row["status"],
+            "created": _format_time(row["created"]),
+            "activated": activated,
+            "lastLogin": _format_time(row["last_login"]),
+            "profile": {
+                "mobilePhone": None,
+                "secondEmail": None,
+                **extra.get("profile", {}),
+                "firstName": row["profile_first_name"],
+                "lastName": row["profile_last_name"],
+                "login": row["profile_login"],
+                "email": row["profile_email"],
+                "department": row["profile_department"],
+                "title": row["profile_title"],
+                "userType": row["profile_user_type"],
+                "managerId": row["profile_manager_id"],
+                "costCenter": row["profile_cost_center"],
+            },
+        }
+        defaults = {
+            "statusChanged": activated,
+            "lastUpdated": activated or modelled["created"],
+            "passwordChanged": None,
+            "type": {"id": "oty1sampleusertype001"},
+            "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+            "_links": {"self": {"href": f"{self.base_url}/api/v1/users/{row['id']}"}},
+        }
+        return json.dumps(_okta_object(modelled, defaults, extra, _USER_ORDER))
+
+    def _app_json(self, row: dict[str, Any]) -> str:
+        """An Application object: the modelled columns win, the payload supplies the rest."""
+        app_url = f"{self.base_url}/api/v1/apps/{row['id']}"
+        extra = json.loads(row["payload"]) if row.get("payload") else {}
+        modelled = {
+            "id": row["id"],
+            "name": row["name"],
+            "label": row["label"],
+            "status": row["status"],
+            "lastUpdated": _format_time(row["last_updated"]),
+            "created": _format_time(row["created"]),
+            "signOnMode": row["sign_on_mode"],
+        }
+        defaults = {
+            "accessibility": {
+                "selfService": False,
+                "errorRedirectUrl": None,
+                "loginRedirectUrl": None,
+            },
+            "visibility": {
+                "autoSubmitToolbar": False,
+                "hide": {"iOS": False, "web": False},
+                "appLinks": {f"{row['name']}_link": True},
+            },
+            "features": [],
+            "credentials": {
+                "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
+                "signing": {},
+            },
+            "settings": {"app": {}},
+            "_links": {
+                "appLinks": [
+                    {
+                        "name": f"{row['name']}_link",
+                        "href": f"{self.base_url}/home/{row['name']}/{row['id']}/link",
+                        "type": "text/html",
+                    }
+                ],
+                "users": {"href": f"{app_url}/users"},
+                "groups": {"href": f"{app_url}/groups"},
+                "deactivate": {"href": f"{app_url}/lifecycle/deactivate"},
+            },
+        }
+        return json.dumps(_okta_object(modelled, defaults, extra, _APP_ORDER))
+
+    def _app_user_json(self, app_id: str, row: dict[str, Any]) -> str:
+        """An Application User as JSON text: the longest list, so no dict is built per row."""
+        user_id = row["user_id"]
+        text = {
+            name: json.dumps(value)
+            for name, value in (
+                ("id", user_id),
+                ("created", _format_time(row["created"])),
+                ("updated", _format_time(row["last_updated"])),
+                ("scope", row["scope"]),
+                ("status", row["status"]),
+                ("login", self._logins.get(user_id)),
+                ("app", f"{self.base_url}/api/v1/apps/{app_id}"),
+                ("user", f"{self.base_url}/api/v1/users/{user_id}"),
+            )
+        }
+        return (
+            f'{{"id":{text["id"]},"externalId":null,"created":{text["created"]},'
+            f'"lastUpdated":{text["updated"]},"scope":{text["scope"]},"status":{text["status"]},'
+            f'"statusChanged":{text["updated"]},"passwordChanged":null,"syncState":"DISABLED",'
+            f'"credentials":{{"userName":{text["login"]}}},"profile":{{}},'
+            f'"_links":{{"app":{{"href":{text["app"]}}},"user":{{"href":{text["user"]}}}}}}}'
+        )
+
+    def _event_json(self, event: _Event) -> str:
+        """A LogEvent as JSON text from cached fragments, so a page of 1000 stays cheap to serve."""
+        digest = hashlib.sha256(event.uuid.encode()).hexdigest()
+        ip = f"198.51.100.{int(digest[:2], 16)}"
+        actor, app_user = self._people_json(
+            event.actor_id, event.actor_alternate_id, event.target_app_id
+        )
+        targets = [app_user]
+        if event.target_app_id is not None:
+            targets.insert(
+                0, self._app_target_json(event.target_app_id, event.target_app_display_name)
+            )
+        # The fields SSO events carry that an audit may read; Okta adds more context objects.
+        return (
+            f'{{"actor":{actor},'
+            f'"client":{{"device":"Computer","zone":"null","ipAddress":"{ip}"}},'
+            f'"displayMessage":"User single sign on to app",'
+            f'"eventType":{json.dumps(event.event_type)},'
+            f'"outcome":{{"result":{json.dumps(event.outcome_result)}}},'
+            f'"published":"{_format_time(event.published)}","severity":"INFO",'
+            f'"transaction":{{"type":"WEB","id":"{digest[2:24]}"}},'
+            f'"uuid":{json.dumps(event.uuid)},"version":"0",'
+            f'"target":[{",".join(targets)}]}}'
+        )
+
+    def _people_json(
+        self, actor_id: str | None, login: str | None, app_id: str | None
+    ) -> tuple[str, str]:
+        """The `actor` of an SSO event and its `AppUser` target, as JSON text."""
+        key = (actor_id, login)
+        if key not in self._fragments:
+            name = self._names.get(actor_id or "") or login
+            self._fragments[key] = (
+                json.dumps(actor_id),
+                f'"alternateId":{json.dumps(login)},"displayName":{json.dumps(name)}}}',
+            )
+        actor_json, person = self._fragments[key]
+        # An app user's id is its own in Okta; one per (user, app) is all the audit needs.
+        app_user_id = f"0ua{(actor_id or '')[-8:]}{(app_id or '')[-9:]}"
+        return (
+            f'{{"id":{actor_json},"type":"User",{person}',
+            f'{{"id":"{app_user_id}","type":"AppUser",{person}',
+        )
+
+    def _app_target_json(self, app_id: str, display_name: str | None) -> str:
+        """The `AppInstance` target of an SSO event, as JSON text (cached)."""
+        key = (app_id, display_name)
+        if key not in self._fragments:
+            self._fragments[key] = json.dumps(
+                {
+                    "id": app_id,
+                    "type": "AppInstance",
+                    "alternateId": display_name,
+                    "displayName": display_name,
+                    "detailEntry": {"signOnModeType": self._app_modes.get(app_id)},
+                }
+            )
+        return self._fragments[key]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _error(self, status: int, code: str, summary: str) -> Reply:
+        body = {
+            "errorCode": code,
+            "errorSummary": summary,
+            "errorLink": code,
+            "errorId": f"oae{next(self._error_ids):019d}",
+            "errorCauses": [],
+        }
+        return Reply(status, body)
+
+    def _link(self, path: str, params: Mapping[str, Any], rel: str) -> tuple[str, str]:
+        query = urlencode(params, quote_via=quote)
+        return "Link", f'<{self.base_url}{path}{"?" + query if query else ""}>; rel="{rel}"'
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC).replace(tzinfo=None)
+
+
+def _okta_object(
+    modelled: dict[str, Any],
+    defaults: dict[str, Any],
+    extra: dict[str, Any],
+    order: tuple[str, ...],
+) -> dict[str, Any]:
+    """Fields in Okta's order: modelled values, else the payload's, else a default."""
+    merged = {**defaults, **extra, **modelled}
+    return {
+        **{name: merged[name] for name in order if name in merged},
+        **{name: value for name, value in merged.items() if name not in order},
+    }
+
+
+class _Listing:
+    """Some rows of a table in a fixed order, paged by the key of the last row served.
+
+    `keys` holds the key of every row of `table`; `indices` picks and orders the rows listed.
+    """
+
+    def __init__(self, table: pa.Table, keys: list[str], indices: list[int]) -> None:
+        self._table = table
+        self._indices = indices
+        self._keys = [keys[i] for i in indices]
+        self._position = {k: position for position, k in enumerate(self._keys)}
+
+    def page(self, after: str | None, limit: int, overlap: bool) -> tuple[list[dict], str | None]:
+        if after is None:
+            start = 0
+        elif after in self._position:
+            start = self._position[after] + 1
+        else:
+            raise _BadRequestError("E0000001", "Api validation failed: after: unknown cursor")
+        chosen = self._indices[start : start + limit]
+        rows = self._table.take(chosen).to_pylist() if chosen else []
+        end = start + len(chosen)
+        if end >= len(self._indices):
+            return rows, None
+        return rows, self._keys[end - 2 if overlap and len(chosen) >= 2 else end - 1]
+
+
+class _BadRequestError(Exception):
+    def __init__(self, code: str, summary: str) -> None:
+        self.code = code
+        self.summary = summary
+        super().__init__(summary)
+
+
+def _limit(params: Mapping[str, str], default: int, maximum: int) -> int:
+    raw = params.get("limit")
+    if not raw:
+        return default
+    try:
+        return min(max(int(raw), 1), maximum)  # Okta clamps an oversized limit to the maximum
+    except ValueError:
+        raise _BadRequestError(
+            "E0000001", f"Api validation failed: limit: '{raw}' is not a number"
+        ) from None
+
+
+def _parse_filter(expression: str, *, allowed: str, code: str = "E0000001") -> tuple[str, str]:
+    match = _FILTER_EQ.match(expression)
+    if match is None or match.group(1) != allowed:
+        raise _BadRequestError(
+            code, f"Invalid filter '{expression}' (emulator: only {allowed} eq \"...\")"
+        )
+    return match.group(1), match.group(2)
+
+
+def _parse_time(name: str, value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _BadRequestError(
+            "E0000001",
+            f"Api validation failed: '{name}': The date format in your query is not recognized. "
+            "Please enter dates using ISO8601 string format.",
+        ) from None
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _format_time(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    # Okta shows milliseconds; finer values keep their microseconds so nothing is lost.
+    precision = "milliseconds" if moment.microsecond % 1000 == 0 else "microseconds"
+    return moment.isoformat(timespec=precision) + "Z"
+
+
+def _encode_cursor(cursor: tuple[datetime, str]) -> str:
+    raw = f"{cursor[0].isoformat()}|{cursor[1]}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(token: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        published, uuid = raw.split("|", 1)
+        return datetime.fromisoformat(published), uuid
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise _BadRequestError("E0000001", "Api validation failed: after: unknown cursor") from None
