@@ -1,0 +1,142 @@
+"""The emulator answers like Okta: field names, pagination, errors and rate-limit headers.
+
+These requests are made with plain `requests`, not the connector, so a shared misreading of the
+API between the two cannot hide here.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from okta_org import SSO, TOKEN
+
+from sample_company.emulators.okta import OktaEmulator
+
+AUTH = {"Authorization": f"SSWS {TOKEN}", "Accept": "application/json"}
+BOUNDED = {"since": "2026-10-29T00:00:00.000Z", "until": "2026-10-29T06:00:00.000Z"}
+OKTA_ERROR_FIELDS = {"errorCode", "errorSummary", "errorLink", "errorId", "errorCauses"}
+
+
+def get(okta: OktaEmulator, path: str, headers: dict | None = None, **params) -> requests.Response:
+    headers = AUTH if headers is None else headers
+    return requests.get(okta.base_url + path, params=params, headers=headers, timeout=5)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="no-authorization"),
+        pytest.param({"Authorization": "SSWS wrong"}, id="wrong-token"),
+        pytest.param({"Authorization": f"Bearer {TOKEN}"}, id="bearer-instead-of-SSWS"),
+    ],
+)
+def test_a_request_without_the_ssws_token_gets_okta_s_401(okta, headers):
+    response = get(okta, "/api/v1/users", headers=headers)
+
+    assert response.status_code == 401
+    assert set(response.json()) == OKTA_ERROR_FIELDS
+    assert response.json()["errorCode"] == "E0000011"
+
+
+def test_every_answer_reports_the_bucket_s_rate_limit_and_429_past_it(org, clock):
+    with OktaEmulator(org, TOKEN, rate_limits={"/api/v1/apps": 2}, clock=clock.time) as okta:
+        first = get(okta, "/api/v1/apps")
+        get(okta, "/api/v1/apps/0oa00000000000000000/users")  # the same bucket as /api/v1/apps
+        refused = get(okta, "/api/v1/apps")
+
+    assert first.headers["X-Rate-Limit-Limit"] == "2"
+    assert first.headers["X-Rate-Limit-Remaining"] == "1"
+    assert int(first.headers["X-Rate-Limit-Reset"]) > clock.time()
+    assert refused.status_code == 429
+    assert refused.json()["errorCode"] == "E0000047"
+    assert refused.headers["X-Rate-Limit-Remaining"] == "0"
+
+
+def test_lists_page_with_limit_and_a_link_header_carrying_after(okta):
+    first = get(okta, "/api/v1/apps", limit=3)
+    second = requests.get(first.links["next"]["url"], headers=AUTH, timeout=5)
+
+    assert [app["id"] for app in first.json()] == [f"0oa{i:017d}" for i in range(3)]
+    assert "after=0oa00000000000000002" in first.links["next"]["url"]
+    assert first.links["self"]["url"].endswith("/api/v1/apps?limit=3")
+    assert [app["id"] for app in second.json()] == [f"0oa{i:017d}" for i in range(3, 6)]
+
+
+def test_the_users_list_leaves_deprovisioned_users_out_unless_filtered_for(org, okta):
+    listed = get(okta, "/api/v1/users", limit=200).json()
+    deprovisioned = get(okta, "/api/v1/users", limit=200, filter='status eq "DEPROVISIONED"').json()
+
+    assert {user["status"] for user in listed} == {"ACTIVE", "SUSPENDED"}
+    assert {user["status"] for user in deprovisioned} == {"DEPROVISIONED"}
+    assert len(listed) + len(deprovisioned) == org.okta_users.num_rows
+
+
+def test_objects_carry_okta_field_names(okta):
+    user = get(okta, "/api/v1/users", limit=1).json()[0]
+    app = get(okta, "/api/v1/apps", limit=1).json()[0]
+    assignment = get(okta, f"/api/v1/apps/{app['id']}/users", limit=1).json()[0]
+    event = get(okta, "/api/v1/logs", **BOUNDED, filter=f'eventType eq "{SSO}"', limit=1).json()[0]
+
+    assert {"id", "status", "created", "activated", "lastLogin", "profile", "_links"} <= set(user)
+    assert {"login", "email", "firstName", "lastName", "userType", "managerId"} <= set(
+        user["profile"]
+    )
+    assert {"id", "name", "label", "status", "signOnMode", "created", "lastUpdated"} <= set(app)
+    assert {"id", "scope", "status", "created", "lastUpdated", "credentials"} <= set(assignment)
+    assert {"uuid", "published", "eventType", "actor", "target", "outcome"} <= set(event)
+    assert event["published"].endswith("Z")
+    assert event["target"][0]["type"] == "AppInstance"
+    assert set(event["actor"]) >= {"id", "type", "alternateId", "displayName"}
+
+
+def test_a_bounded_log_query_ends_with_a_page_without_next_link(okta):
+    pages, url, params = 0, okta.base_url + "/api/v1/logs", {**BOUNDED, "limit": 40}
+    while url:
+        response = requests.get(url, params=params, headers=AUTH, timeout=5)
+        pages, url, params = pages + 1, response.links.get("next", {}).get("url"), None
+
+    assert pages > 1
+    assert response.json()
+
+
+def test_a_polling_log_query_always_has_a_next_link_even_past_the_newest_event(okta):
+    # No `until`: a polling query. The org's events are all in the past of the fake clock.
+    response = get(okta, "/api/v1/logs", since="2030-01-01T00:00:00Z")
+
+    assert response.json() == []
+    assert "next" in response.links
+
+
+def test_log_pages_resume_one_event_stream_instead_of_replaying_it(org, okta):
+    url, params = okta.base_url + "/api/v1/logs", {**BOUNDED, "limit": 10}
+    while url:
+        response = requests.get(url, params=params, headers=AUTH, timeout=5)
+        url, params = response.links.get("next", {}).get("url"), None
+
+    assert len(okta.requests) > 3
+    assert len(org.stream_calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "code"),
+    [
+        pytest.param("/api/v1/apps/0oaNOPE/users", {}, 404, "E0000007", id="unknown-app"),
+        pytest.param("/api/v1/logs", {"until": "yesterday"}, 400, "E0000001", id="bad-until"),
+        pytest.param("/api/v1/logs", {"filter": "severity eq 1"}, 400, "E0000053", id="bad-filter"),
+        pytest.param("/api/v1/users", {"after": "00uNOPE"}, 400, "E0000001", id="bad-cursor"),
+    ],
+)
+def test_bad_requests_get_okta_error_objects(okta, path, params, status, code):
+    response = get(okta, path, **params)
+
+    assert response.status_code == status
+    assert response.json()["errorCode"] == code
+
+
+def test_recorded_requests_keep_parameters_but_not_the_token(okta):
+    get(okta, "/api/v1/users", limit=5)
+
+    (recorded,) = okta.requests
+    assert recorded.params == {"limit": "5"}
+    assert recorded.headers["Authorization"] == "<redacted>"
+    assert TOKEN not in repr(okta.requests)
