@@ -1,0 +1,408 @@
+"""Run a suite against a DuckDB table with great-expectations, in memory bounded by `chunk_rows`.
+
+Marts can hold tens of millions of rows, so no table is ever loaded whole. Every check reads a
+relation: the table itself, or SQL over it (an aggregate such as a row count or a reconciliation
+difference), and is evaluated by one of three strategies, chosen from its expectation:
+
+* streamed: row-wise expectations (column map, column-pair map and multicolumn map, e.g. not null,
+  between, in set) read the relation as Arrow record batches of `chunk_rows` rows, one GX
+  validation of all such checks per batch. Per-row results add up exactly across batches:
+  element, missing and unexpected counts are summed, `mostly` is applied to the totals (as GX does
+  on one batch), and the first `SAMPLE_SIZE` unexpected values are kept.
+* partitioned: uniqueness compares rows with each other, so a duplicate split across two naive
+  chunks would go unseen. Those checks read their key columns only, in n hash partitions
+  (`where hash(key) % n = i`, n = ceil(rows / chunk_rows)): every copy of a key falls in the same
+  partition, so the counts stay exact and memory is bounded by one partition.
+* whole: any other expectation (row count, column aggregates, order-dependent ones) needs the
+  relation in one batch; the relation must then be small (at most `chunk_rows` rows, which an
+  aggregate query is) or the check fails saying so, rather than loading a large table.
+
+Only the columns the expectations name are read, plus the suite's key columns, which GX reports next
+to each unexpected value. Decimals become float64 and narrow integers int64, so that GX's vectorised
+pandas paths apply (they are 2-3 times faster than its per-value fallback); range and sign checks
+are unaffected, though sample money values show as floats.
+GX runs on pandas: its SQL engine fails on duckdb-engine (MetricResolutionError).
+A check that cannot be evaluated (a missing column, a failing relation query) is a failed check
+carrying the error, never an exception, so one broken check cannot hide the others' results.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from data_quality.checks import Check, Suite, load_gx
+from data_quality.fingerprint import quote, table_fingerprint
+from data_quality.results import SAMPLE_SIZE, CheckResult, SuiteResult, jsonable
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+    from great_expectations.expectations.expectation import Expectation
+
+_PARTITIONED = frozenset(
+    {
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+        "expect_multicolumn_values_to_be_unique",
+    }
+)
+# Map expectations whose verdict on a row depends on the other rows (their order or statistics).
+_WHOLE = frozenset(
+    {
+        "expect_column_values_to_be_increasing",
+        "expect_column_values_to_be_decreasing",
+        "expect_column_value_z_scores_to_be_less_than",
+        "expect_column_values_to_not_be_outliers",
+    }
+)
+_POSITION = "data_quality_position"
+_UNCHANGED = CheckResult(
+    name="table_unchanged_during_validation",
+    expectation_type="table_fingerprint_unchanged",
+    blocking=True,
+    success=False,
+    why="A table that changed while it was validated is not the table that passed.",
+    error="the table's fingerprint changed during validation; validate it again",
+)
+
+
+def validate_table(
+    con: duckdb.DuckDBPyConnection,
+    qualified_table: str,
+    suite: Suite,
+    chunk_rows: int = 200_000,
+) -> SuiteResult:
+    """Validate `qualified_table` (e.g. `marts.applications`) against `suite`.
+
+    The fingerprint is taken before the checks and compared after them: a table that changed in
+    between fails the suite. A missing table raises `duckdb.CatalogException`.
+    """
+    if chunk_rows < 1:
+        raise ValueError("chunk_rows must be at least 1")
+    started = time.perf_counter()
+    load_gx()
+    fingerprint = table_fingerprint(con, qualified_table)
+    row_count = con.execute(f"select count(*) from {qualified_table}").fetchone()[0]
+    pending = [_Pending.of(check, qualified_table) for check in suite.checks]
+    _Engine(con, chunk_rows, suite.key).run(pending)
+    results = [item.result() for item in pending]
+    if table_fingerprint(con, qualified_table) != fingerprint:
+        results.append(_UNCHANGED)
+    return SuiteResult(
+        table=qualified_table,
+        success=all(result.success for result in results if result.blocking),
+        checks=results,
+        fingerprint=fingerprint,
+        row_count=row_count,
+        duration_s=round(time.perf_counter() - started, 3),
+    )
+
+
+@dataclass
+class _Pending:
+    """A check under evaluation, with its results accumulated over the batches it reads."""
+
+    check: Check
+    source: str
+    expectation: Expectation | None = None
+    error: str | None = None
+    verdicts: list[bool] = field(default_factory=list)
+    counted: bool = False
+    element_count: int = 0
+    missing_count: int = 0
+    unexpected_count: int = 0
+    sample: list[Any] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    observed: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, check: Check, qualified_table: str) -> _Pending:
+        relation = check.relation or "select * from {table}"
+        pending = cls(check, relation.replace("{table}", qualified_table).rstrip().rstrip(";"))
+        try:
+            pending.expectation = _build(check)
+        except Exception as error:
+            pending.error = f"could not build the expectation: {error}"
+        return pending
+
+    @property
+    def strategy(self) -> str:
+        from great_expectations.expectations.expectation import (
+            ColumnMapExpectation,
+            ColumnPairMapExpectation,
+            MulticolumnMapExpectation,
+        )
+
+        kind = self.expectation.expectation_type
+        if kind in _PARTITIONED:
+            return "partitioned"
+        row_wise = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
+        if isinstance(self.expectation, row_wise) and kind not in _WHOLE:
+            return "streamed"
+        return "whole"
+
+    def add(self, result: ExpectationValidationResult, keyed: bool) -> None:
+        error = _error_message(result.exception_info or {})
+        if error:
+            self.error = self.error or error
+            return
+        values = result.result or {}
+        self.verdicts.append(bool(result.success))
+        if "unexpected_count" in values:
+            self.counted = True
+            self.element_count += values.get("element_count") or 0
+            self.missing_count += values.get("missing_count") or 0
+            self.unexpected_count += values.get("unexpected_count") or 0
+        room = SAMPLE_SIZE - len(self.sample)
+        self.sample += jsonable(values.get("partial_unexpected_list", [])[:room])
+        if keyed:
+            room = SAMPLE_SIZE - len(self.rows)
+            self.rows += jsonable(values.get("partial_unexpected_index_list", [])[:room])
+        if "observed_value" in values:
+            self.observed["observed_value"] = jsonable(values["observed_value"])
+
+    def result(self) -> CheckResult:
+        check, expectation = self.check, self.expectation
+        kind = expectation.expectation_type if expectation else _declared_kind(check)
+        common = {
+            "name": check.name,
+            "expectation_type": kind,
+            "blocking": check.blocking,
+            "why": check.why,
+        }
+        if self.error or not self.verdicts:
+            error = self.error or "the check was not evaluated"
+            return CheckResult(**common, success=False, error=error)
+        details: dict[str, Any] = {"kwargs": _arguments(expectation), **self.observed}
+        if not self.counted:
+            success = all(self.verdicts)
+            return CheckResult(
+                **common, success=success, unexpected_sample=self.sample, details=details
+            )
+        considered = self.element_count - self.missing_count
+        mostly = getattr(expectation, "mostly", None)
+        mostly = 1.0 if mostly is None else float(mostly)
+        success = considered == 0 or (considered - self.unexpected_count) / considered >= mostly
+        details["missing_count"] = self.missing_count
+        details["unexpected_percent"] = (
+            100 * self.unexpected_count / considered if considered else None
+        )
+        return CheckResult(
+            **common,
+            success=success,
+            element_count=self.element_count,
+            unexpected_count=self.unexpected_count,
+            unexpected_sample=self.sample,
+            unexpected_rows=self.rows,
+            details=details,
+        )
+
+
+class _Engine:
+    """Reads each relation from DuckDB in bounded batches and hands them to great-expectations."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, chunk_rows: int, key: tuple[str, ...]):
+        self._con = con
+        self._chunk_rows = chunk_rows
+        self._key = key
+        self._gx = _Validator()
+
+    def run(self, pending: list[_Pending]) -> None:
+        groups: dict[tuple[str, str], list[_Pending]] = {}
+        for item in pending:
+            if item.error is None:
+                groups.setdefault((item.strategy, item.source), []).append(item)
+        for (strategy, source), items in groups.items():
+            try:
+                if strategy == "partitioned":
+                    for item in items:
+                        self._partitioned(source, item)
+                elif strategy == "streamed":
+                    self._streamed(source, items)
+                else:
+                    self._whole(source, items)
+            except (duckdb.Error, pa.ArrowException) as error:
+                for item in items:
+                    item.error = item.error or f"reading the relation failed: {error}"
+
+    def _streamed(self, source: str, items: list[_Pending]) -> None:
+        columns = self._columns(source)
+        index = self._index(columns)
+        projection = _projection(columns, items, index)
+        if not projection:
+            self._validate_empty(source, items, index)
+            return
+        reader = self._query(source, projection).to_arrow_reader(self._chunk_rows)
+        validated = False
+        for batch in reader:
+            live = [item for item in items if item.error is None]
+            if not live:
+                return
+            self._gx.validate(_frame(pa.Table.from_batches([batch])), live, index)
+            validated = True
+        if not validated:
+            self._gx.validate(_frame(reader.schema.empty_table()), items, index)
+
+    def _partitioned(self, source: str, item: _Pending) -> None:
+        columns = self._columns(source)
+        if not set(_referenced(item.expectation)) <= set(columns):
+            self._validate_empty(source, [item], [])
+            return
+        projection = _projection(columns, [item], [])
+        rows = self._con.execute(f"select count(*) from ({source}\n) as _dq").fetchone()[0]
+        parts = max(1, math.ceil(rows / self._chunk_rows))
+        hashed = ", ".join(quote(column) for column in _referenced(item.expectation))
+        for part in range(parts):
+            where = f"hash({hashed}) % {parts} = {part}" if parts > 1 else "true"
+            partition = self._query(source, projection, where).to_arrow_table()
+            self._gx.validate(_frame(partition), [item], [])
+            if item.error:
+                return
+
+    def _whole(self, source: str, items: list[_Pending]) -> None:
+        table = self._con.execute(
+            f"select * from ({source}\n) as _dq limit {self._chunk_rows + 1}"
+        ).to_arrow_table()
+        if table.num_rows > self._chunk_rows:
+            for item in items:
+                item.error = (
+                    f"{item.expectation.expectation_type} needs its relation in one batch, which "
+                    f"has more than {self._chunk_rows} rows: check an aggregate relation instead"
+                )
+            return
+        self._gx.validate(_frame(table), items, self._index(table.column_names))
+
+    def _validate_empty(self, source: str, items: list[_Pending], index: list[str]) -> None:
+        """Let GX report the missing columns, as it does on a table of any size."""
+        empty = self._con.execute(f"select * from ({source}\n) as _dq limit 0").to_arrow_table()
+        self._gx.validate(_frame(empty), items, index)
+
+    def _columns(self, source: str) -> list[str]:
+        self._con.execute(f"select * from ({source}\n) as _dq limit 0")
+        return [column[0] for column in self._con.description]
+
+    def _index(self, columns: list[str]) -> list[str]:
+        """The key columns this relation has (e.g. objective_id of a per-objective aggregate)."""
+        return [column for column in self._key if column in columns]
+
+    def _query(
+        self, source: str, projection: list[str], where: str = "true"
+    ) -> duckdb.DuckDBPyConnection:
+        selected = ", ".join(quote(column) for column in projection)
+        return self._con.execute(f"select {selected} from ({source}\n) as _dq where {where}")
+
+
+class _Validator:
+    """great-expectations on pandas frames, in an ephemeral context made once per suite run."""
+
+    def __init__(self) -> None:
+        gx = load_gx()
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.validator.v1_validator import Validator
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        asset = context.data_sources.add_pandas("data_quality").add_dataframe_asset("batch")
+        self._batches = asset.add_batch_definition_whole_dataframe("batch")
+        self._suite_class = gx.ExpectationSuite
+        self._validator_class = Validator
+
+    def validate(self, frame: pd.DataFrame, items: list[_Pending], index: list[str]) -> None:
+        """Validate `frame` against every item's expectation at once, so GX shares the metrics."""
+        tagged = [
+            item.expectation.copy(update={"meta": {**(item.expectation.meta or {}), _POSITION: n}})
+            for n, item in enumerate(items)
+        ]
+        result_format: dict[str, Any] = {
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": SAMPLE_SIZE,
+        }
+        if index:
+            result_format["unexpected_index_column_names"] = index
+        # GX's own validator, as `ValidationDefinition.run` uses it: `Batch.validate` would load
+        # (and hash, for its batch markers) each frame twice.
+        validator = self._validator_class(
+            batch_definition=self._batches,
+            batch_parameters={"dataframe": frame},
+            result_format=result_format,
+        )
+        try:
+            outcome = validator.validate_expectation_suite(
+                self._suite_class(name="batch", expectations=tagged)
+            )
+        except Exception as error:
+            for item in items:
+                item.error = item.error or f"great-expectations failed: {error}"
+            return
+        for result in outcome.results:
+            items[result.expectation_config.meta[_POSITION]].add(result, keyed=bool(index))
+
+
+def _build(check: Check) -> Expectation:
+    from great_expectations.expectations.expectation import Expectation
+
+    if isinstance(check.expectation, Expectation):
+        return check.expectation
+    expectation = check.expectation()
+    if not isinstance(expectation, Expectation):
+        raise TypeError(f"the factory returned {type(expectation).__name__}, not an Expectation")
+    return expectation
+
+
+def _declared_kind(check: Check) -> str:
+    """The expectation's type for a result when it could not be built (`Expect` knows its class)."""
+    kind = getattr(check.expectation, "kind", None)
+    if not kind:
+        return "unknown"
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in kind).lstrip("_")
+
+
+def _referenced(expectation: Expectation) -> list[str]:
+    named = [getattr(expectation, name, None) for name in ("column", "column_A", "column_B")]
+    return [c for c in named if isinstance(c, str)] + list(getattr(expectation, "column_list", ()))
+
+
+def _projection(columns: list[str], items: list[_Pending], index: list[str]) -> list[str]:
+    """The relation's columns that `items` read, in the relation's order; all for row conditions."""
+    if any(getattr(item.expectation, "row_condition", None) for item in items):
+        return columns
+    wanted = {column for item in items for column in _referenced(item.expectation)}
+    return [column for column in columns if column in wanted or column in index]
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    fields = [pa.field(f.name, _vectorisable(f.type)) for f in table.schema]
+    return table.cast(pa.schema(fields)).to_pandas()
+
+
+def _vectorisable(arrow_type: pa.DataType) -> pa.DataType:
+    if pa.types.is_decimal(arrow_type):
+        return pa.float64()
+    if pa.types.is_integer(arrow_type) and arrow_type != pa.uint64():
+        return pa.int64()
+    return arrow_type
+
+
+def _arguments(expectation: Expectation) -> dict[str, Any]:
+    kwargs = dict(expectation.configuration.kwargs)
+    kwargs.pop("batch_id", None)
+    return jsonable(kwargs)
+
+
+def _error_message(exception_info: dict[str, Any]) -> str | None:
+    """GX reports exceptions either directly or keyed by the metric that raised them."""
+    entries = [exception_info] if "raised_exception" in exception_info else exception_info.values()
+    messages = [
+        str(entry.get("exception_message") or "an exception was raised")
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("raised_exception")
+    ]
+    return "; ".join(dict.fromkeys(messages)) or None

@@ -1,0 +1,373 @@
+"""The gate's engine: every kind of failure is reported exactly, whatever the chunk size."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from data_quality.checks import Check, Suite, expect, load_gx
+from data_quality.fingerprint import table_fingerprint
+from data_quality.runner import validate_table
+
+SEATS = Suite(
+    table="seats",
+    key=("application_id",),
+    checks=(
+        Check(
+            "application_id_not_null",
+            expect("ExpectColumnValuesToNotBeNull", column="application_id"),
+            True,
+            "A row without a key cannot be joined.",
+        ),
+        Check(
+            "application_id_unique",
+            expect("ExpectColumnValuesToBeUnique", column="application_id"),
+            True,
+            "A duplicated application is counted twice.",
+        ),
+        Check(
+            "seats_non_negative",
+            expect("ExpectColumnValuesToBeBetween", column="seats", min_value=0),
+            True,
+            "A negative seat count is impossible.",
+        ),
+        Check(
+            "plan_in_set",
+            expect("ExpectColumnValuesToBeInSet", column="plan", value_set=["basic", "pro"]),
+            True,
+            "Reports group by plan.",
+        ),
+        Check(
+            "cost_plausible",
+            expect("ExpectColumnValuesToBeBetween", column="cost_usd", max_value=1000),
+            False,
+            "A large cost may be real, so it only warns.",
+        ),
+        Check(
+            "cost_reconciles",
+            expect(
+                "ExpectColumnValuesToBeBetween",
+                column="difference_usd",
+                min_value=-0.01,
+                max_value=0.01,
+            ),
+            True,
+            "The total must equal the sum of its parts.",
+            relation="select sum(cost_usd) - sum(seats * unit_price_usd) as difference_usd "
+            "from {table}",
+        ),
+    ),
+)
+
+
+def create_seats(con: duckdb.DuckDBPyConnection, rows: int = 12) -> None:
+    """`rows` valid rows: app_0..app_n, 2 seats each at 10 USD, plan basic or pro."""
+    con.execute(
+        "create or replace table marts.seats as select 'app_' || i as application_id,"
+        " 2::integer as seats, case when i % 2 = 0 then 'basic' else 'pro' end as plan,"
+        " 10.00::decimal(18, 2) as unit_price_usd, 20.00::decimal(18, 2) as cost_usd"
+        f" from range({rows}) as r(i)"
+    )
+
+
+def check(result, name: str):
+    return next(c for c in result.checks if c.name == name)
+
+
+def test_a_table_meeting_every_expectation_passes(warehouse) -> None:
+    create_seats(warehouse)
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    assert result.success
+    assert all(c.success for c in result.checks)
+    assert [c.name for c in result.checks] == [c.name for c in SEATS.checks]
+    assert result.row_count == 12
+    assert result.fingerprint == table_fingerprint(warehouse, "marts.seats")
+    assert result.summary() == "marts.seats: all 6 checks passed on 12 rows"
+
+
+def test_a_negative_seat_count_is_named_with_its_expectation_count_and_row(warehouse) -> None:
+    # GIVEN one contract whose seats were corrupted to -5
+    create_seats(warehouse)
+    warehouse.execute("update marts.seats set seats = -5 where application_id = 'app_7'")
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    failed = check(result, "seats_non_negative")
+    assert not result.success
+    assert failed.expectation_type == "expect_column_values_to_be_between"
+    assert (failed.element_count, failed.unexpected_count) == (12, 1)
+    assert failed.unexpected_sample == [-5]
+    assert failed.unexpected_rows == [{"seats": -5, "application_id": "app_7"}]
+    line = next(line for line in result.summary().splitlines() if "seats_non_negative" in line)
+    assert line.startswith("marts.seats [BLOCKING] seats_non_negative:")
+    assert "expect_column_values_to_be_between" in line
+    assert "1 of 12 rows unexpected" in line
+    assert "-5" in line
+    assert "app_7" in line
+
+
+def test_missing_keys_values_outside_their_set_and_duplicates_are_each_counted(warehouse) -> None:
+    create_seats(warehouse)
+    warehouse.execute(
+        "update marts.seats set application_id = null where seats = 2 and plan = 'pro'"
+    )
+    warehouse.execute("update marts.seats set plan = 'gold' where application_id = 'app_2'")
+    warehouse.execute(
+        "insert into marts.seats select * from marts.seats where application_id = 'app_4'"
+    )
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    missing = check(result, "application_id_not_null")
+    duplicated = check(result, "application_id_unique")
+    outside = check(result, "plan_in_set")
+    assert [missing.success, duplicated.success, outside.success] == [False, False, False]
+    assert (missing.unexpected_count, missing.unexpected_sample) == (6, [None] * 6)
+    assert (duplicated.unexpected_count, duplicated.unexpected_sample) == (2, ["app_4", "app_4"])
+    assert (outside.unexpected_count, outside.unexpected_sample) == (1, ["gold"])
+    assert outside.unexpected_rows == [{"plan": "gold", "application_id": "app_2"}]
+
+
+def test_a_relation_check_reports_the_difference_it_found(warehouse) -> None:
+    create_seats(warehouse)
+    warehouse.execute("update marts.seats set cost_usd = 20.05 where application_id = 'app_1'")
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    failed = check(result, "cost_reconciles")
+    assert not result.success
+    assert (failed.element_count, failed.unexpected_count) == (1, 1)
+    assert failed.unexpected_sample == [pytest.approx(0.05)]
+
+
+def test_a_warning_failure_is_reported_but_leaves_the_suite_successful(warehouse) -> None:
+    create_seats(warehouse)
+    warehouse.execute(
+        "update marts.seats set cost_usd = 2000, unit_price_usd = 1000"
+        " where application_id = 'app_3'"
+    )
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    assert result.success
+    assert [c.name for c in result.failures] == ["cost_plausible"]
+    assert result.summary().startswith("marts.seats [WARNING] cost_plausible:")
+
+
+def test_chunked_validation_counts_exactly_what_one_chunk_counts(warehouse) -> None:
+    # GIVEN failures of every kind spread over the table
+    create_seats(warehouse, rows=24)
+    warehouse.execute(
+        "update marts.seats set seats = -1 where application_id in ('app_3', 'app_21')"
+    )
+    warehouse.execute(
+        "update marts.seats set application_id = null where application_id = 'app_22'"
+    )
+    warehouse.execute("update marts.seats set plan = 'gold' where application_id like 'app_1_'")
+    warehouse.execute("insert into marts.seats select * from marts.seats where plan = 'gold'")
+
+    whole = validate_table(warehouse, "marts.seats", SEATS)
+    chunked = validate_table(warehouse, "marts.seats", SEATS, chunk_rows=5)
+
+    def counts(result):
+        return [
+            (
+                c.name,
+                c.success,
+                c.element_count,
+                c.unexpected_count,
+                sorted(map(str, c.unexpected_sample)),
+            )
+            for c in result.checks
+        ]
+
+    assert counts(chunked) == counts(whole)
+    assert check(whole, "plan_in_set").unexpected_count == 20
+
+
+def test_uniqueness_finds_duplicates_that_straddle_naive_chunks(warehouse) -> None:
+    # GIVEN the first and the last row share a key, far apart in a table read 2 rows at a time
+    create_seats(warehouse, rows=20)
+    warehouse.execute(
+        "insert into marts.seats select * from marts.seats where application_id = 'app_0'"
+    )
+    pair = Suite(
+        table="seats",
+        checks=(
+            Check(
+                "application_and_plan_unique",
+                expect("ExpectCompoundColumnsToBeUnique", column_list=["application_id", "plan"]),
+                True,
+                "One row per application and plan.",
+            ),
+            *(c for c in SEATS.checks if c.name == "application_id_unique"),
+        ),
+    )
+
+    result = validate_table(warehouse, "marts.seats", pair, chunk_rows=2)
+
+    compound, single = result.checks
+    assert (compound.success, compound.element_count, compound.unexpected_count) == (False, 21, 2)
+    assert compound.unexpected_sample == [{"application_id": "app_0", "plan": "basic"}] * 2
+    assert (single.success, single.element_count, single.unexpected_count) == (False, 21, 2)
+
+
+def test_mostly_applies_to_the_whole_table_not_to_each_chunk(warehouse) -> None:
+    # GIVEN 2 bad rows out of 10, read in chunks of 2 so that one chunk is entirely bad
+    warehouse.execute(
+        "create table marts.scores as select i, case when i in (4, 5) then -1 else i end as score"
+        " from range(10) as r(i) order by i"
+    )
+    mostly = Suite(
+        table="scores",
+        checks=(
+            Check(
+                "score_mostly_non_negative",
+                expect("ExpectColumnValuesToBeBetween", column="score", min_value=0, mostly=0.8),
+                True,
+                "A few negative scores are tolerated.",
+            ),
+        ),
+    )
+
+    result = validate_table(warehouse, "marts.scores", mostly, chunk_rows=2)
+
+    assert result.success
+    assert result.checks[0].unexpected_count == 2
+
+
+def test_a_missing_column_is_a_failed_check_with_a_message(warehouse) -> None:
+    create_seats(warehouse)
+    warehouse.execute("alter table marts.seats drop column plan")
+
+    result = validate_table(warehouse, "marts.seats", SEATS, chunk_rows=5)
+
+    failed = check(result, "plan_in_set")
+    assert not result.success
+    assert failed.success is False
+    assert 'The column "plan"' in failed.error
+    assert "does not exist" in failed.error
+    assert [c.name for c in result.failures] == ["plan_in_set"]
+    assert "error:" in result.summary()
+
+
+def test_a_relation_whose_query_fails_is_a_failed_check(warehouse) -> None:
+    create_seats(warehouse)
+    broken = Suite(
+        table="seats",
+        checks=(
+            Check(
+                "broken_relation",
+                expect("ExpectColumnValuesToNotBeNull", column="x"),
+                True,
+                "Tests a failing query.",
+                relation="select no_such_column as x from {table}",
+            ),
+        ),
+    )
+
+    result = validate_table(warehouse, "marts.seats", broken)
+
+    assert not result.success
+    assert "no_such_column" in result.checks[0].error
+
+
+def test_an_expectation_that_cannot_be_built_is_a_failed_check(warehouse) -> None:
+    create_seats(warehouse)
+    typo = Suite(
+        table="seats",
+        checks=(Check("typo", expect("ExpectColumnValuesToBeNotNull", column="seats"), True, "."),),
+    )
+
+    result = validate_table(warehouse, "marts.seats", typo)
+
+    assert not result.success
+    assert result.checks[0].expectation_type == "expect_column_values_to_be_not_null"
+    assert result.checks[0].error.startswith("could not build the expectation")
+
+
+def test_an_aggregate_expectation_reads_a_small_relation_in_one_batch(warehouse) -> None:
+    # GIVEN a check holding a great-expectations object rather than a factory
+    create_seats(warehouse)
+    warehouse.execute("update marts.seats set seats = -5 where application_id = 'app_7'")
+    no_negative_rows = Suite(
+        table="seats",
+        checks=(
+            Check(
+                "no_negative_rows",
+                load_gx().expectations.ExpectTableRowCountToEqual(value=0),
+                True,
+                "Rows with negative seats must not exist.",
+                relation="select * from {table} where seats < 0",
+            ),
+        ),
+    )
+
+    result = validate_table(warehouse, "marts.seats", no_negative_rows)
+
+    assert not result.success
+    assert result.checks[0].details["observed_value"] == 1
+    assert "observed 1" in result.summary()
+
+
+def test_an_aggregate_expectation_on_a_large_relation_fails_rather_than_load_it(warehouse) -> None:
+    create_seats(warehouse, rows=10)
+    row_count = Suite(
+        table="seats",
+        checks=(
+            Check("ten_rows", expect("ExpectTableRowCountToEqual", value=10), True, "Ten rows."),
+        ),
+    )
+
+    small_enough = validate_table(warehouse, "marts.seats", row_count, chunk_rows=10)
+    too_large = validate_table(warehouse, "marts.seats", row_count, chunk_rows=9)
+
+    assert small_enough.success
+    assert not too_large.success
+    assert "check an aggregate relation instead" in too_large.checks[0].error
+
+
+def test_an_empty_table_passes_row_checks_and_still_reports_missing_columns(warehouse) -> None:
+    create_seats(warehouse, rows=0)
+    warehouse.execute("alter table marts.seats drop column plan")
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    assert [c.name for c in result.failures] == ["plan_in_set"]
+    assert check(result, "seats_non_negative").element_count == 0
+
+
+def test_the_result_is_json_serialisable(warehouse) -> None:
+    create_seats(warehouse)
+    warehouse.execute("update marts.seats set seats = -5 where application_id = 'app_7'")
+
+    stored = json.loads(json.dumps(validate_table(warehouse, "marts.seats", SEATS).to_dict()))
+
+    assert stored["table"] == "marts.seats"
+    assert stored["success"] is False
+    failed = next(c for c in stored["checks"] if c["name"] == "seats_non_negative")
+    assert failed["unexpected_sample"] == [-5]
+    assert failed["details"]["kwargs"] == {"column": "seats", "min_value": 0.0}
+
+
+def test_a_table_that_changes_during_validation_fails_the_suite(warehouse, monkeypatch) -> None:
+    create_seats(warehouse)
+    fingerprints = iter(["before", "after"])
+    monkeypatch.setattr(
+        "data_quality.runner.table_fingerprint", lambda con, table: next(fingerprints)
+    )
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    assert not result.success
+    assert result.fingerprint == "before"
+    assert result.checks[-1].name == "table_unchanged_during_validation"
+
+
+def test_check_names_must_be_unique_within_a_suite() -> None:
+    with pytest.raises(ValueError, match="not unique"):
+        Suite(table="seats", checks=(SEATS.checks[0], SEATS.checks[0]))

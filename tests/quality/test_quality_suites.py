@@ -1,0 +1,161 @@
+"""The shipped suites: they build, they pass on sound marts and stop the corruptions they target."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from data_quality.checks import load_gx
+from data_quality.runner import validate_table
+from data_quality.suites import SUITES
+
+# Three applications, two objectives: the smallest marts where every check has something to read.
+SOUND_MARTS = {
+    "applications": """
+        select * from (values
+            ('app_a', 'Slack', 'Collaboration', 'slack', true, true, true, true, 4, true, true,
+             'it@example.com', 12000.00),
+            ('app_b', 'Figma', null, 'figma', false, false, true, false, 1, false, false,
+             null, 900.50),
+            ('app_c', 'Notion', 'Docs', 'notion', false, false, false, false, 0, false, true,
+             null, 0.00)
+        ) as t(application_id, application_name, category, match_key, seen_in_okta,
+               seen_in_contracts, seen_in_spend, seen_in_survey, source_count, is_sanctioned,
+               is_aligned, owner_email, annual_cost_usd)
+    """,
+    "license_utilization": """
+        select application_id, application_name, date '2026-10-31' as as_of_date,
+               seats_purchased::integer as seats_purchased, seats_assigned::integer as
+               seats_assigned, a30::integer as active_users_30d, a60::integer as
+               active_users_60d, a90::integer as active_users_90d, a60::integer as active_users,
+               unused::integer as unused_seats, over::integer as over_allocated_seats,
+               pct::decimal(9, 2) as utilization_pct, cost::decimal(18, 2) as
+               annual_license_cost_usd, per_seat::decimal(18, 2) as cost_per_seat_usd,
+               unused_cost::decimal(18, 2) as unused_license_cost_usd
+        from (values
+            ('app_a', 'Slack', 100, 90, 70, 80, 85, 20, 0, 80.00, 12000.00, 120.00, 2400.00),
+            ('app_b', 'Figma', 2, 5, 4, 6, 6, 0, 3, 300.00, 900.50, 450.25, 0.00),
+            ('app_c', 'Notion', 0, 0, 0, 0, 0, 0, 0, null, 0.00, null, 0.00)
+        ) as t(application_id, application_name, seats_purchased, seats_assigned, a30, a60, a90,
+               unused, over, pct, cost, per_seat, unused_cost)
+    """,
+    "objectives": """
+        select objective_id, objective_name, owner_title, value_type, business_mode, kpi,
+               horizon_quarters::integer as horizon_quarters,
+               annual_value_usd::decimal(18, 2) as annual_value_usd
+        from (values
+            ('obj_1', 'Grow revenue', 'CRO', 'top_line', 'grow', 'ARR', 4, 1000000.00),
+            ('obj_2', 'Cut costs', 'CFO', 'bottom_line', 'run', 'Opex', 8, 250000.00)
+        ) as t(objective_id, objective_name, owner_title, value_type, business_mode, kpi,
+               horizon_quarters, annual_value_usd)
+    """,
+    "application_objectives": """
+        select application_id, objective_id, owner_title, value_type, business_mode,
+               contribution_weight::decimal(5, 4) as contribution_weight,
+               attributed::decimal(18, 2) as attributed_annual_value_usd,
+               allocated::decimal(18, 2) as allocated_annual_cost_usd
+        from (values
+            ('app_a', 'obj_1', 'CRO', 'top_line', 'grow', 0.6, 600000.00, 6000.00),
+            ('app_a', 'obj_2', 'CFO', 'bottom_line', 'run', 0.6, 150000.00, 6000.00),
+            ('app_c', 'obj_1', 'CRO', 'top_line', 'grow', 0.4, 400000.00, 0.00)
+        ) as t(application_id, objective_id, owner_title, value_type, business_mode,
+               contribution_weight, attributed, allocated)
+    """,
+    "application_roi": """
+        select application_id, application_name, cost::decimal(18, 2) as annual_cost_usd,
+               benefit::decimal(18, 2) as annual_benefit_usd,
+               payback::decimal(18, 2) as payback_months
+        from (values
+            ('app_a', 'Slack', 12000.00, 750000.00, 0.19),
+            ('app_b', 'Figma', 900.50, 0.00, null),
+            ('app_c', 'Notion', 0.00, 400000.00, 0.00)
+        ) as t(application_id, application_name, cost, benefit, payback)
+    """,
+    "audit_summary": """
+        select date '2026-10-31' as as_of_date, 3 as application_count,
+               1 as sanctioned_application_count, 2 as shadow_application_count,
+               2 as active_contract_count, 12900.50::decimal(18, 2) as total_annual_spend_usd,
+               12000.00::decimal(18, 2) as aligned_annual_spend_usd,
+               900.50::decimal(18, 2) as unaligned_annual_spend_usd,
+               2400.00::decimal(18, 2) as unused_license_cost_usd
+    """,
+}
+
+
+@pytest.fixture
+def marts(warehouse) -> duckdb.DuckDBPyConnection:
+    for table, select in SOUND_MARTS.items():
+        warehouse.execute(f"create table marts.{table} as {select}")
+    return warehouse
+
+
+def test_every_shipped_check_builds_a_great_expectations_expectation() -> None:
+    expectation_class = load_gx().expectations.Expectation
+
+    for suite in SUITES.values():
+        for check in suite.checks:
+            assert isinstance(check.expectation(), expectation_class), check.name
+            assert check.why.endswith("."), check.name
+
+
+def test_declaring_suites_imports_neither_great_expectations_nor_dagster() -> None:
+    code = (
+        "import sys, data_quality.suites, data_quality.runner, data_quality.fingerprint;"
+        "print(sorted(m for m in ('great_expectations', 'dagster') if m in sys.modules))"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+
+    assert imported.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("mart", sorted(SOUND_MARTS))
+def test_sound_marts_pass_every_check_of_their_suite(marts, mart: str) -> None:
+    result = validate_table(marts, f"marts.{mart}", SUITES[mart])
+
+    assert result.failures == [], result.summary()
+    assert result.success
+
+
+def test_a_contract_with_negative_seats_stops_license_utilization(marts) -> None:
+    marts.execute(
+        "update marts.license_utilization set seats_purchased = -5 where application_id = 'app_b'"
+    )
+
+    result = validate_table(marts, "marts.license_utilization", SUITES["license_utilization"])
+
+    assert not result.success
+    assert "seats_purchased_non_negative" in {c.name for c in result.blocking_failures}
+    assert "marts.license_utilization [BLOCKING] seats_purchased_non_negative" in result.summary()
+
+
+def test_objectives_over_attributed_are_named_by_objective(marts) -> None:
+    marts.execute(
+        "update marts.application_objectives set contribution_weight = 0.7"
+        " where application_id = 'app_c'"
+    )
+
+    result = validate_table(marts, "marts.application_objectives", SUITES["application_objectives"])
+
+    failed = [c for c in result.failures]
+    assert [c.name for c in failed] == ["weights_per_objective_at_most_one"]
+    assert failed[0].unexpected_rows == [
+        {"total_contribution_weight": pytest.approx(1.3), "objective_id": "obj_1"}
+    ]
+
+
+def test_a_summary_that_does_not_reconcile_is_blocked(marts) -> None:
+    marts.execute("update marts.audit_summary set unaligned_annual_spend_usd = 900.52")
+    marts.execute("insert into marts.audit_summary select * from marts.audit_summary")
+
+    result = validate_table(marts, "marts.audit_summary", SUITES["audit_summary"])
+
+    assert {c.name for c in result.blocking_failures} == {
+        "exactly_one_row",
+        "aligned_and_unaligned_spend_reconcile",
+    }
+    assert next(c for c in result.checks if c.name == "exactly_one_row").unexpected_sample == [2]
