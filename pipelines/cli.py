@@ -40,18 +40,18 @@ def run_refresh(verbose: bool = False) -> bool:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config={} if verbose else QUIET_LOGS
         )
-    for event in result.all_events:
-        if event.is_asset_check_evaluation:
-            evaluation = event.asset_check_evaluation_data
-            if not evaluation.passed:
-                print(f"Quality gate failed: {evaluation.description}", file=sys.stderr)
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            print(f"Step {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            table = evaluation.asset_key.to_user_string()
+            print(f"Quality gate failed on {table}:\n{evaluation.description}", file=sys.stderr)
+    for failure in result.get_step_failure_events():
+        error = failure.step_failure_data.error
+        message = error.message.strip() if error else "unknown error"
+        print(f"Step {failure.step_key} failed: {message}", file=sys.stderr)
     published = [
         event.asset_key
-        for event in result.all_events
-        if event.is_step_materialization and event.asset_key.path[0] == "published"
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.path[0] == "published"
     ]
     # A blocking check that fails skips publication without failing the run: check both.
     return result.success and bool(published)

@@ -1,11 +1,8 @@
 """The one `Definitions` of the audit, assembled when Dagster loads it (never at import)."""
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from pipelines.ingest.assets import build_ingest_assets
@@ -13,7 +10,7 @@ from pipelines.publish.assets import build_publish_assets
 from pipelines.quality.checks import build_quality_checks
 from pipelines.resources import AuditSettings, SourcesResource
 from pipelines.settings import paths_from_env
-from pipelines.transform.dbt import build_dbt_assets, dbt_project, prepare_manifest
+from pipelines.transform.dbt import build_dbt_assets, dbt_cli, dbt_project, prepare_manifest
 
 audit_refresh = dg.define_asset_job(
     "audit_refresh",
@@ -39,7 +36,7 @@ def defs() -> dg.Definitions:
             ),
             "sources": SourcesResource(config_path=sources_config),
             "warehouse": DuckDBResource(database=str(paths.warehouse)),
-            "dbt": DbtCliResource(project_dir=project),
+            "dbt": dbt_cli(project),
         },
         # DuckDB takes one writer per file: steps run one after the other in one process.
         executor=dg.in_process_executor,

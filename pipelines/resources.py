@@ -1,7 +1,5 @@
 """Thin Dagster resources around the plain clients: settings, the sources config, the warehouse."""
 
-from __future__ import annotations
-
 from datetime import UTC, date, datetime
 from pathlib import Path
 

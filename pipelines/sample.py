@@ -15,11 +15,13 @@ from pathlib import Path
 import yaml
 
 import sample_company
-from sample_company.emulators.okta import OktaEmulator
+from sample_company.emulators.okta import PUBLISHED_RATE_LIMITS, OktaEmulator
 from sample_company.files import write_files
 
 OKTA_TOKEN_ENV = "SAMPLE_OKTA_API_TOKEN"
 EVENT_HISTORY_DAYS = 180
+#: The demo's org answers as fast as loopback allows; the benchmarks use Okta's published limits.
+DEMO_REQUESTS_PER_MINUTE = 60_000
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ def serve_sample_company(
     files = directory / "files"
     write_files(company, files)
     token = secrets.token_urlsafe(24)
-    with OktaEmulator(company, token=token) as okta:
+    limits = dict.fromkeys(PUBLISHED_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
+    with OktaEmulator(company, token=token, rate_limits=limits) as okta:
         os.environ[OKTA_TOKEN_ENV] = token
         config = directory / "sources.yml"
         config.write_text(
@@ -54,6 +57,7 @@ def serve_sample_company(
                             "type": "okta",
                             "base_url": okta.base_url,
                             "token_env": OKTA_TOKEN_ENV,
+                            "requests_per_minute": DEMO_REQUESTS_PER_MINUTE,
                             "start_date": company.as_of - timedelta(days=EVENT_HISTORY_DAYS),
                         },
                         "files": {"type": "files", "path": "files"},

@@ -1,7 +1,5 @@
 """One multi-asset per source: each entity of the source lands as `raw.<source>__<entity>`."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 

@@ -1,7 +1,5 @@
 """The published tables: one asset per mart, written together by one atomic publication."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg

@@ -3,8 +3,6 @@
 One step for all marts because importing great-expectations costs seconds: one import, not six.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg
@@ -44,7 +42,7 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
                 if mart_key(table) not in selected:
                     continue
                 result = validate_table(con, f"marts.{table}", suite)
-                record(con, context.run_id, result)
+                record(con, context.run.run_id, table, result)
                 if not result.success:
                     context.log.error(result.summary())
                 failed = [c for c in result.checks if not c.success]

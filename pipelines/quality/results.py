@@ -15,11 +15,12 @@ import duckdb
 
 from data_quality.runner import SuiteResult
 
-RESULTS_TABLE = "audit.quality_results"
+RESULTS_TABLE = "quality.suite_results"
 
 
-def record(con: duckdb.DuckDBPyConnection, run_id: str, result: SuiteResult) -> None:
-    con.execute("create schema if not exists audit")
+def record(con: duckdb.DuckDBPyConnection, run_id: str, table: str, result: SuiteResult) -> None:
+    """Keep `result` of the suite of mart `table`, keyed by the fingerprint of what it audited."""
+    con.execute("create schema if not exists quality")
     con.execute(
         f"""
         create table if not exists {RESULTS_TABLE} (
@@ -37,7 +38,7 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, result: SuiteResult) -> 
         f"insert into {RESULTS_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
-            result.table,
+            table,
             result.fingerprint,
             result.row_count,
             result.success,
@@ -51,7 +52,7 @@ def audited_fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) 
     """Fingerprint of each table whose latest quality result passed."""
     exists = con.execute(
         "select count(*) from information_schema.tables"
-        " where table_schema = 'audit' and table_name = 'quality_results'"
+        " where table_schema = 'quality' and table_name = 'suite_results'"
     ).fetchone()
     if not exists or not exists[0]:
         return {}

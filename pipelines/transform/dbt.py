@@ -1,10 +1,10 @@
 """The dbt project as Dagster assets; dbt's folders (staging, intermediate, marts) become groups."""
 
-from __future__ import annotations
-
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -39,6 +39,13 @@ def dbt_build_args(as_of: date) -> list[str]:
     return ["build", "--vars", json.dumps({"as_of_date": as_of.isoformat()})]
 
 
+def dbt_cli(project: DbtProject) -> DbtCliResource:
+    """dbt from this interpreter's environment, found even when the virtualenv is not activated."""
+    return DbtCliResource(
+        project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+    )
+
+
 def dbt_project() -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR)
 
@@ -57,7 +64,7 @@ def prepare_manifest(project: DbtProject) -> None:
     ] + [project.project_dir / "dbt_project.yml"]
     if manifest.exists() and manifest.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
         return
-    DbtCliResource(project_dir=project).cli(
+    dbt_cli(project).cli(
         ["parse", "--quiet"], target_path=project.project_dir / project.target_path
     ).wait()
 
