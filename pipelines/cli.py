@@ -11,9 +11,6 @@ from pathlib import Path
 
 from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
 
-# The CLI prints its own short account of failures; --verbose shows Dagster's full log.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-
 
 def prepare_environment(paths: Paths) -> None:
     """Pin the data folder and Dagster's home so runs are kept and visible in the UI later."""
@@ -29,32 +26,19 @@ def prepare_environment(paths: Paths) -> None:
         settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
 
 
-def run_refresh(verbose: bool = False) -> bool:
-    """Run the `audit_refresh` job in this process; print what failed. True when it published."""
+def refresh(paths: Paths, verbose: bool) -> bool:
+    """Run a refresh with the persistent Dagster instance; print failures. True if published."""
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines.refresh import run_refresh
 
-    job = defs().get_job_def("audit_refresh")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={} if verbose else QUIET_LOGS
-        )
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
-            table = evaluation.asset_key.to_user_string()
-            print(f"Quality gate failed on {table}:\n{evaluation.description}", file=sys.stderr)
-    for failure in result.get_step_failure_events():
-        error = failure.step_failure_data.error
-        message = error.message.strip() if error else "unknown error"
-        print(f"Step {failure.step_key} failed: {message}", file=sys.stderr)
-    published = [
-        event.asset_key
-        for event in result.get_asset_materialization_events()
-        if event.asset_key.path[0] == "published"
-    ]
-    # A blocking check that fails skips publication without failing the run: check both.
-    return result.success and bool(published)
+        outcome = run_refresh(instance, log_dir=None if verbose else paths.data_dir / "logs")
+    for failure in outcome.failures:
+        print(failure, file=sys.stderr)
+    if outcome.log_file and not outcome.published:
+        print(f"Full log: {outcome.log_file}", file=sys.stderr)
+    return outcome.published
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -69,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
         os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
         print(f"Refreshing the audit as of {sample.as_of} ...", flush=True)
-        ok = run_refresh(verbose=args.verbose)
+        ok = refresh(paths, args.verbose)
     elapsed = time.monotonic() - started
     if not ok:
         print(
@@ -87,7 +71,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     prepare_environment(paths)
     if args.as_of:
         os.environ["AUDIT_AS_OF_DATE"] = args.as_of
-    return 0 if run_refresh(verbose=args.verbose) else 1
+    return 0 if refresh(paths, args.verbose) else 1
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

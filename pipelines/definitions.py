@@ -14,7 +14,7 @@ from pipelines.transform.dbt import build_dbt_assets, dbt_cli, dbt_project, prep
 
 audit_refresh = dg.define_asset_job(
     "audit_refresh",
-    selection=dg.AssetSelection.all(include_sources=False),
+    selection=dg.AssetSelection.all(),
     description="Full audit refresh: extract every source, build the model, check, publish.",
 )
 

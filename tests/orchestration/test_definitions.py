@@ -1,0 +1,73 @@
+"""The asset graph users see: raw → staging → intermediate → marts → checks → published."""
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from data_quality.suites import SUITES
+from pipelines.definitions import defs
+from pipelines.transform.dbt import dbt_build_args
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dg.Definitions]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AUDIT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        yield defs()
+
+
+def keys_in(definitions: dg.Definitions, group: str) -> set[dg.AssetKey]:
+    specs = definitions.resolve_all_asset_specs()
+    return {spec.key for spec in specs if spec.group_name == group}
+
+
+def test_definitions_load_and_the_refresh_job_resolves(graph: dg.Definitions) -> None:
+    job = graph.resolve_job_def("audit_refresh")
+
+    assert job.name == "audit_refresh"
+
+
+@pytest.mark.parametrize("group", ["raw", "staging", "intermediate", "marts", "published"])
+def test_every_layer_is_a_group_named_after_it(graph: dg.Definitions, group: str) -> None:
+    keys = keys_in(graph, group)
+
+    assert keys, f"no assets in group {group}"
+    assert all(key.path[0] == group for key in keys)
+
+
+def test_staging_models_read_only_raw_assets(graph: dg.Definitions) -> None:
+    specs = {spec.key: spec for spec in graph.resolve_all_asset_specs()}
+    for key in keys_in(graph, "staging"):
+        upstream = {dep.asset_key for dep in specs[key].deps}
+        assert upstream, f"{key.to_user_string()} has no upstream"
+        assert all(dep.path[0] == "raw" for dep in upstream), key.to_user_string()
+
+
+def test_each_mart_is_gated_by_a_blocking_check_and_published(graph: dg.Definitions) -> None:
+    specs = {spec.key: spec for spec in graph.resolve_all_asset_specs()}
+    asset_graph = graph.resolve_asset_graph()
+    checks = {key: asset_graph.get_check_spec(key) for key in asset_graph.asset_check_keys}
+    for table in SUITES:
+        mart = dg.AssetKey(["marts", table])
+        gate = dg.AssetCheckKey(mart, "quality_gate")
+        assert gate in checks, table
+        assert checks[gate].blocking, table
+        published = specs[dg.AssetKey(["published", table])]
+        assert mart in {dep.asset_key for dep in published.deps}
+
+
+def test_the_dbt_command_builds_as_of_the_audit_date_without_unit_tests() -> None:
+    args = dbt_build_args(date(2026, 10, 31))
+
+    assert args[0] == "build"
+    assert args[args.index("--vars") + 1] == '{"as_of_date": "2026-10-31"}'
+    assert args[args.index("--exclude") + 1] == "test_type:unit"
+
+
+def test_workspace_points_at_the_definitions_module() -> None:
+    workspace = (Path(__file__).parents[2] / "workspace.yaml").read_text(encoding="utf-8")
+
+    assert "module_name: pipelines.definitions" in workspace
