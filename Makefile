@@ -26,18 +26,18 @@ demo: $(INSTALLED)
 	$(BIN)/software-audit demo
 
 ## Run the linters and the whole test suite.
-test: $(INSTALLED)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/pytest
 
 ## Open the Dagster UI (http://127.0.0.1:3000) on the sample company's warehouse.
 dev: $(INSTALLED)
 	$(BIN)/software-audit dev
 
+## Python with ruff, SQL with sqlfluff (dbt templater: it must run from inside dbt_project).
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd dbt_project && ../$(BIN)/sqlfluff lint models --processes 2
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -85,6 +85,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    paths = paths_from_env()
+    if not paths.published.exists():
+        print(f"Nothing published yet at {paths.published}.", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(paths.published), read_only=True) as con:
+        try:
+            relation = con.sql(args.sql)
+        except duckdb.Error as error:
+            print(error, file=sys.stderr)
+            return 1
+        if relation is not None:
+            relation.show(max_rows=args.max_rows, max_width=200)
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     from pipelines.publish.publication import PublicationError, rollback
 
@@ -138,6 +156,11 @@ def parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="print the current publication's summary")
     summary.set_defaults(run=cmd_summary)
+
+    query = commands.add_parser("query", help="run SQL on the published audit (read-only)")
+    query.add_argument("sql", help='e.g. "select * from audit_summary"')
+    query.add_argument("--max-rows", type=int, default=40)
+    query.set_defaults(run=cmd_query)
 
     back = commands.add_parser("rollback", help="switch readers back to an earlier publication")
     back.add_argument("--to", help="publication id (default: the one before the current)")
