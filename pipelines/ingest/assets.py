@@ -8,8 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from connectors.base import Entity
 from connectors.errors import AuthenticationError, ConfigError
-from connectors.files.schemas import FILE_SPECS
-from connectors.okta.entities import ENTITIES as OKTA_ENTITIES
+from connectors.registry import SOURCE_ENTITIES
 from pipelines.ingest.landing import (
     event_window,
     high_water_mark,
@@ -21,11 +20,6 @@ from pipelines.resources import AuditSettings, SourcesResource
 
 #: Sign-ins read on a source's first extraction when its config sets no `start_date`.
 DEFAULT_EVENT_HISTORY = timedelta(days=180)
-
-SOURCE_ENTITIES: dict[str, tuple[Entity, ...]] = {
-    "okta": OKTA_ENTITIES,
-    "files": tuple(spec.to_entity() for spec in FILE_SPECS),
-}
 
 SOURCE_DESCRIPTIONS = {
     "okta": "Okta (identity provider): {entity}, read through the Okta Management API.",

@@ -22,16 +22,12 @@ import pyarrow as pa
 import pytest
 
 from connectors.base import LOAD_METADATA, Entity
-from connectors.files.schemas import FILE_SPECS
-from connectors.okta.entities import ENTITIES as OKTA_ENTITIES
+from connectors.registry import SOURCE_ENTITIES
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 LOADED_AT = datetime(2026, 10, 31, 23, 0)
 
-RAW_ENTITIES: dict[str, tuple[Entity, ...]] = {
-    "okta": OKTA_ENTITIES,
-    "files": tuple(spec.to_entity() for spec in FILE_SPECS),
-}
+RAW_ENTITIES: dict[str, tuple[Entity, ...]] = SOURCE_ENTITIES
 
 Rows = Sequence[Mapping[str, Any]]
 
