@@ -1,26 +1,31 @@
-"""Reads the business's CSV files against their declared schema.
+"""The folder where the business drops its files: finds each entity's file and picks its reader.
 
-DuckDB parses each file with the declared types and keeps every value it cannot convert in its
-rejects table, so a bad file is reported in full (file, line, column, value) in one pass instead of
-failing on its first bad cell. A file with any bad record is refused whole: the raw table keeps its
-last good version rather than a partial one.
+An entity comes as `<entity>.csv` or as an Excel workbook `<entity>.xlsx`; the reviewed
+application-to-objective mapping may also come as `application_objectives.yml`. Exactly one must be
+present: with two, which one is current is a question only the business can answer, so the
+extraction stops and names them rather than guessing.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from connectors.base import Entity, Window
-from connectors.errors import RecordError, SourceError
-from connectors.files.schemas import FILE_SPECS, FileSpec, duckdb_columns
+from connectors.errors import SourceError
+from connectors.files.csv_reader import read_csv
+from connectors.files.schemas import APPLICATION_OBJECTIVES, FILE_SPECS, FileSpec
+from connectors.files.xlsx_reader import read_xlsx
+from connectors.files.yaml_reader import read_application_objectives
 
-BATCH_ROWS = 100_000
+Reader = Callable[[FileSpec, Path, str], Iterator[pa.RecordBatch]]
+
+_TABULAR: dict[str, Reader] = {".csv": read_csv, ".xlsx": read_xlsx}
+_EXTRA: dict[str, dict[str, Reader]] = {
+    APPLICATION_OBJECTIVES.entity: {".yml": read_application_objectives},
+}
 
 
 class FilesConnector:
@@ -37,96 +42,31 @@ class FilesConnector:
     def extract(self, entity: str, window: Window | None = None) -> Iterator[pa.RecordBatch]:
         """Yield the file's rows in the entity schema.
 
-        Raises `SourceError` when the file is missing or its header is wrong, and `RecordError`
-        listing every bad value (line and column) or missing required value.
+        Raises `SourceError` when the file is missing, present in two formats, or its header or
+        shape is wrong, and `RecordError` listing every bad or missing required value with where
+        it is (CSV line, workbook sheet and row, YAML key path).
         """
         spec = self._specs[entity]
-        path = self.directory / spec.file_name
-        if not path.is_file():
-            raise SourceError(self.source, f"{spec.entity}: file not found: {path}")
-        header = self._check_header(spec, path)
-        yield from self._read(spec, path, header)
+        path, read = self._find(spec)
+        yield from read(spec, path, self.source)
 
-    def _check_header(self, spec: FileSpec, path: Path) -> list[str]:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), [])
-        declared = [column.name for column in spec.columns]
-        unknown = [name for name in header if name not in declared]
-        missing = [c.name for c in spec.columns if c.required and c.name not in header]
-        duplicated = sorted({name for name in header if header.count(name) > 1})
-        problems = []
-        if missing:
-            problems.append(f"missing required column(s) {missing}")
-        if unknown:
-            problems.append(f"unknown column(s) {unknown}")
-        if duplicated:
-            problems.append(f"duplicated column(s) {duplicated}")
-        if problems:
+    def _find(self, spec: FileSpec) -> tuple[Path, Reader]:
+        stem = Path(spec.file_name).stem
+        readers = _TABULAR | _EXTRA.get(spec.entity, {})
+        candidates = [
+            (self.directory / f"{stem}{suffix}", read) for suffix, read in readers.items()
+        ]
+        present = [(path, read) for path, read in candidates if path.is_file()]
+        if len(present) > 1:
+            names = " and ".join(path.name for path, _ in present)
             raise SourceError(
                 self.source,
-                f"{path.name} line 1 (header): {'; '.join(problems)}; expected columns {declared}",
+                f"{spec.entity}: both {names} are in {self.directory}; keep only the current one",
             )
-        return header
-
-    def _read(self, spec: FileSpec, path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
-        types = duckdb_columns(spec)
-        # Matched by the header's names: the business may reorder columns or omit optional ones.
-        file_columns = {name: types[name] for name in header}
-        select = ", ".join(
-            f'"{c.name}"' if c.name in file_columns else f'null::{c.sql_type} as "{c.name}"'
-            for c in spec.columns
-        )
-        schema = spec.to_entity().schema
-        required = [c.name for c in spec.columns if c.required]
-        empties: list[tuple[int, str, str]] = []
-        con = duckdb.connect()
-        try:
-            reader = con.execute(
-                f"select {select} from read_csv(?, header = true, columns = ?, auto_detect = false,"
-                " store_rejects = true, dateformat = '%Y-%m-%d')",
-                [str(path), file_columns],
-            ).fetch_record_batch(BATCH_ROWS)
-            # Batches stream out as they are parsed; the errors are raised once the whole file has
-            # been read, which is safe because the loader commits nothing from a failed extraction.
-            line = 2  # the first data line: line 1 is the header (rejected lines not counted yet)
-            for raw_batch in reader:
-                batch = pa.RecordBatch.from_arrays(
-                    [raw_batch.column(i).cast(f.type) for i, f in enumerate(schema)], schema=schema
-                )
-                empties += _empty_required(batch, required, line)
-                line += batch.num_rows
-                yield batch
-            rejects = con.execute(
-                "select line, column_name, error_message from reject_errors order by line"
-            ).fetchall()
-        finally:
-            con.close()
-        rejected_lines = sorted({n for n, _, _ in rejects})
-        found = [(n, col, msg) for n, col, msg in rejects]
-        found += [(_skip_rejected(n, rejected_lines), col, msg) for n, col, msg in empties]
-        if found:
-            problems = [(f"{path.name} line {n}", col, msg) for n, col, msg in sorted(found)]
-            raise RecordError(self.source, spec.entity, problems)
-
-
-def _empty_required(
-    batch: pa.RecordBatch, required: list[str], first_line: int
-) -> list[tuple[int, str, str]]:
-    """(line, field, reason) for each required value left empty in the batch."""
-    problems = []
-    for name in required:
-        values = batch.column(name)
-        empty = pc.is_null(values)
-        if pa.types.is_string(values.type):
-            empty = pc.or_(empty, pc.equal(pc.utf8_trim_whitespace(values), ""))
-        for index in pc.indices_nonzero(pc.fill_null(empty, True)).to_pylist():
-            problems.append((first_line + index, name, "is empty"))
-    return problems
-
-
-def _skip_rejected(line: int, rejected_lines: list[int]) -> int:
-    """The file line of a parsed row counted without the rejected lines before it."""
-    for rejected in rejected_lines:
-        if rejected <= line:
-            line += 1
-    return line
+        if not present:
+            others = ", ".join(path.name for path, _ in candidates[1:])
+            raise SourceError(
+                self.source,
+                f"{spec.entity}: file not found: {candidates[0][0]} (nor {others})",
+            )
+        return present[0]

@@ -1,7 +1,8 @@
 """The declared schema of each business file, checked line by line when the file is read.
 
-Column types are DuckDB SQL types: the reader parses with them and reports every value that does not
-fit with file, line and column. `required` columns must be present and non-empty on every line.
+Column types are DuckDB SQL types: DuckDB parses CSV with them, the Excel and YAML readers convert
+to them, and every value that does not fit is reported with file, row and column. `required`
+columns must be present and non-empty on every row.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ class Column:
 
 @dataclass(frozen=True)
 class FileSpec:
-    """A file type: which file it is read from and which columns it must have."""
+    """A file type: which file it is read from and which columns it must have.
+
+    `file_name` is the CSV name; its stem also names the other accepted formats (`spend.xlsx`).
+    """
 
     entity: str
     file_name: str

@@ -114,3 +114,34 @@ def test_a_wrong_header_names_the_missing_and_unknown_columns(tmp_path: Path) ->
 def test_a_missing_file_says_which_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"spend: file not found: .*spend\.csv"):
         read_all(tmp_path, "spend")
+
+
+@pytest.mark.parametrize(
+    ("entity", "names"),
+    [
+        pytest.param("contracts", ("contracts.csv", "contracts.xlsx"), id="csv-and-xlsx"),
+        pytest.param(
+            "application_objectives",
+            ("application_objectives.csv", "application_objectives.yml"),
+            id="csv-and-yml",
+        ),
+    ],
+)
+def test_an_entity_present_in_two_formats_is_refused_naming_both_files(
+    tmp_path: Path, entity: str, names: tuple[str, str]
+) -> None:
+    # GIVEN two files for one entity: which one is current is for the business to say
+    for name in names:
+        (tmp_path / name).write_text("", encoding="utf-8")
+
+    with pytest.raises(SourceError) as raised:
+        read_all(tmp_path, entity)
+
+    assert f"{entity}: both {names[0]} and {names[1]} are in" in str(raised.value)
+
+
+def test_a_missing_file_names_the_other_accepted_formats(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as raised:
+        read_all(tmp_path, "application_objectives")
+
+    assert "(nor application_objectives.xlsx, application_objectives.yml)" in str(raised.value)
