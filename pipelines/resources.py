@@ -37,14 +37,9 @@ class SourcesResource(dg.ConfigurableResource):
 
     config_path: str
 
-    def config(self, source: str) -> SourceConfig:
-        sources = load_sources(Path(self.config_path))
-        if source not in sources:
-            raise dg.Failure(
-                f"source '{source}' is not configured in {self.config_path}",
-                allow_retries=False,
-            )
-        return sources[source]
+    def config(self, source: str) -> SourceConfig | None:
+        """The source's settings, or None when this company does not configure it."""
+        return load_sources(Path(self.config_path)).get(source)
 
-    def connector(self, source: str) -> Connector:
-        return build_connector(self.config(source))
+    def connector(self, config: SourceConfig) -> Connector:
+        return build_connector(config)

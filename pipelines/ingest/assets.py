@@ -7,9 +7,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from connectors.base import Entity
-from connectors.errors import AuthenticationError, ConfigError
+from connectors.errors import AuthenticationError, ConfigError, SourceError
 from connectors.registry import SOURCE_ENTITIES
 from pipelines.ingest.landing import (
+    ensure_table,
     event_window,
     high_water_mark,
     load_landing_file,
@@ -63,11 +64,22 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
         warehouse: DuckDBResource,
     ) -> Iterator[dg.MaterializeResult]:
         """Extract the source through its connector and land each entity in the raw schema."""
+        selected = sorted(context.selected_asset_keys, key=list(by_key).index)
         try:
             config = sources.config(source)
-            connector = sources.connector(source)
-        except (ConfigError, AuthenticationError) as error:
+            connector = sources.connector(config) if config else None
+        except ConfigError as error:
             raise dg.Failure(str(error), allow_retries=False) from error
+        if config is None or connector is None:
+            # A company without this system: its raw tables exist, empty, so the models still build.
+            context.log.warning(f"source '{source}' is not configured: its raw tables stay empty")
+            with warehouse.get_connection() as con:
+                for key in selected:
+                    total = ensure_table(con, raw_table(source, by_key[key]), by_key[key])
+                    yield dg.MaterializeResult(
+                        asset_key=key, metadata={"configured": False, "dagster/row_count": total}
+                    )
+            return
         extracted_at = datetime.now(UTC).replace(tzinfo=None)
         # Events up to the end of the audit date: an audit as of a past day stays reproducible.
         events_end = datetime.combine(audit.as_of + timedelta(days=1), time())
@@ -77,7 +89,8 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
             if start_date
             else events_end - DEFAULT_EVENT_HISTORY
         )
-        for key in sorted(context.selected_asset_keys, key=list(by_key).index):
+        failures: list[str] = []
+        for key in selected:
             entity = by_key[key]
             table = raw_table(source, entity)
             window = None
@@ -86,14 +99,22 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
                     last = high_water_mark(con, table, entity)
                 window = event_window(last, first_start, events_end)
             landing_file = audit.paths.landing / source / entity.name / f"{context.run_id}.parquet"
-            rows = write_landing_file(
-                connector.extract(entity.name, window),
-                entity,
-                landing_file,
-                source=source,
-                run_id=context.run_id,
-                extracted_at=extracted_at,
-            )
+            try:
+                rows = write_landing_file(
+                    connector.extract(entity.name, window),
+                    entity,
+                    landing_file,
+                    source=source,
+                    run_id=context.run_id,
+                    extracted_at=extracted_at,
+                )
+            except AuthenticationError as error:
+                raise dg.Failure(str(error), allow_retries=False) from error
+            except SourceError as error:
+                # The other entities still land; this one keeps its last good data.
+                context.log.error(f"{table} keeps its last good data: {error}")
+                failures.append(str(error))
+                continue
             with warehouse.get_connection() as con:
                 inserted, total = load_landing_file(con, landing_file, table, entity, window)
             landing_file.unlink()
@@ -107,6 +128,8 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
                 metadata["window_start"] = window.start.isoformat()
                 metadata["window_end"] = window.end.isoformat()
             yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+        if failures:
+            raise dg.Failure("\n".join(failures))
 
     return extract
 

@@ -125,6 +125,18 @@ def _append_events(
     return _count(con, table) - before
 
 
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> int:
+    """Create `table` empty, in the entity's raw schema, unless it exists; return its row count."""
+    schema = pa.schema(list(entity.schema) + list(LOAD_METADATA))
+    con.register("empty_entity", pa.Table.from_batches([], schema=schema))
+    try:
+        con.execute("create schema if not exists raw")
+        con.execute(f"create table if not exists {table} as select * from empty_entity")
+    finally:
+        con.unregister("empty_entity")
+    return _count(con, table)
+
+
 def high_water_mark(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> datetime | None:
     """The newest event time already landed, or None before the first load."""
     exists = con.execute(

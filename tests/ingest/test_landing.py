@@ -14,6 +14,7 @@ from connectors.base import Entity, Window
 from connectors.errors import SourceError
 from pipelines.ingest.landing import (
     EVENT_OVERLAP,
+    ensure_table,
     event_window,
     high_water_mark,
     load_landing_file,
@@ -121,3 +122,21 @@ def test_the_next_window_starts_an_overlap_before_the_newest_event(con, tmp_path
 
     assert newest == T0 + timedelta(hours=30)
     assert event_window(newest, T0, end) == Window(newest - EVENT_OVERLAP, end)
+
+
+def test_a_source_the_company_does_not_run_gets_empty_tables_in_its_schema(con) -> None:
+    # GIVEN no Okta, say: the models still need the table to exist
+    assert ensure_table(con, "raw.test__events", EVENTS) == 0
+
+    columns = [
+        name
+        for (name,) in con.execute("select column_name from (describe raw.test__events)").fetchall()
+    ]
+
+    assert columns == ["uuid", "published", "_source", "_extracted_at", "_loaded_at", "_run_id"]
+
+
+def test_ensuring_a_table_keeps_what_it_holds(con, tmp_path: Path) -> None:
+    land(con, tmp_path, APPS, apps("a"))
+
+    assert ensure_table(con, "raw.test__apps", APPS) == 1
