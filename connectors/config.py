@@ -17,9 +17,10 @@ and the variable is read only when the connector is built. Every problem names t
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,56 +50,67 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class SourceType:
-    build: Callable[[SourceConfig, Mapping[str, str]], Connector]
+    """A kind of source: the settings it takes and the connector class that reads it.
+
+    `connector` is "module:Class"; the class's `from_env(environ=..., **settings)` reads its
+    secrets from the variables the settings name. `start_date` is the pipeline's own setting.
+    """
+
+    connector: str
     required: Mapping[str, type]
     optional: Mapping[str, type] = field(default_factory=dict)
 
-
-def _secret(config: SourceConfig, env: Mapping[str, str]) -> str:
-    variable = config.settings["token_env"]
-    value = env.get(variable, "")
-    if not value:
-        raise ConfigError(
-            config.name, "token_env", f"environment variable {variable} is not set or empty"
-        )
-    return value
-
-
-def _build_okta(config: SourceConfig, env: Mapping[str, str]) -> Connector:
-    token = _secret(config, env)
-    from connectors.okta.client import OktaConnector
-
-    options = {
-        key: config.settings[key]
-        for key in ("page_size", "requests_per_minute", "timeout_seconds")
-        if key in config.settings
-    }
-    return OktaConnector(
-        config.settings["base_url"],
-        token,
-        token_env=config.settings["token_env"],
-        **options,
-    )
+    def build(self, config: SourceConfig, env: Mapping[str, str]) -> Connector:
+        module_name, class_name = self.connector.split(":")
+        cls = getattr(importlib.import_module(module_name), class_name)
+        settings = {
+            key: value
+            for key, value in config.settings.items()
+            if key not in ("type", "start_date")
+        }
+        return cls.from_env(environ=env, **settings)
 
 
-def _build_files(config: SourceConfig, env: Mapping[str, str]) -> Connector:
-    from connectors.files.reader import FilesConnector
-
-    return FilesConnector(config.directory / config.settings["path"], source=config.name)
-
+_PACING = {"page_size": int, "requests_per_minute": float}
 
 SOURCE_TYPES: dict[str, SourceType] = {
     "okta": SourceType(
-        build=_build_okta,
+        connector="connectors.okta.client:OktaConnector",
         required={"base_url": str, "token_env": str},
+        optional={**_PACING, "log_page_size": int, "start_date": date},
+    ),
+    "google": SourceType(
+        connector="connectors.google.client:GoogleWorkspaceConnector",
+        required={},
         optional={
-            "page_size": int,
-            "requests_per_minute": int,
-            "timeout_seconds": float,
+            **_PACING,
+            "base_url": str,
+            "subject": str,
+            "key_env": str,
+            "token_env": str,
+            "token_url": str,
+            "customer_id": str,
             "start_date": date,
         },
     ),
-    "files": SourceType(build=_build_files, required={"path": str}),
+    "servicenow": SourceType(
+        connector="connectors.servicenow.client:ServiceNowConnector",
+        required={"base_url": str},
+        optional={
+            **_PACING,
+            "auth": str,
+            "username_env": str,
+            "password_env": str,
+            "token_env": str,
+            "extra_fields": dict,
+        },
+    ),
+    "snipeit": SourceType(
+        connector="connectors.snipeit.client:SnipeItConnector",
+        required={"base_url": str, "token_env": str},
+        optional={**_PACING, "timezone": str},
+    ),
+    "files": SourceType(connector="connectors.files.reader:FilesConnector", required={"path": str}),
 }
 
 
@@ -161,5 +173,12 @@ def _is(value: Any, expected: type) -> bool:
 
 
 def build_connector(config: SourceConfig, env: Mapping[str, str] | None = None) -> Connector:
-    """The connector for a configured source; reads its secret from `env` (default os.environ)."""
+    """The connector for a configured source; reads its secrets from `env` (default os.environ).
+
+    Raises `ConfigError` naming the variable when a secret is not set.
+    """
+    if config.type == "files":
+        from connectors.files.reader import FilesConnector
+
+        return FilesConnector(config.directory / config.settings["path"], source=config.name)
     return SOURCE_TYPES[config.type].build(config, os.environ if env is None else env)

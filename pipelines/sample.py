@@ -1,27 +1,43 @@
-"""The built-in sample company served as a real company would be: business files in a folder and
-its identity provider behind a local emulator of the vendor's API, so the demo exercises the same
-HTTP code paths as production."""
+"""The built-in sample company served as a real company would be: its business files in a
+folder, and each of its systems (Okta, Google Workspace, ServiceNow, Snipe-IT) behind a local
+emulator of the vendor's API on loopback, so the demo runs the same HTTP code as production."""
 
-from __future__ import annotations
-
+import json
 import os
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 import sample_company
+from sample_company.company import Company
+from sample_company.emulators.google import GoogleEmulator, ServiceAccount
 from sample_company.emulators.okta import PUBLISHED_RATE_LIMITS, OktaEmulator
+from sample_company.emulators.servicenow import ServiceNowEmulator
+from sample_company.emulators.snipeit import SnipeItEmulator
 from sample_company.files import write_files
+from sample_company.google import build_google
+from sample_company.servicenow import servicenow_instance
+from sample_company.snipeit import build_snipeit
 
-OKTA_TOKEN_ENV = "SAMPLE_OKTA_API_TOKEN"
 EVENT_HISTORY_DAYS = 180
-#: The demo's org answers as fast as loopback allows; the benchmarks use Okta's published limits.
+#: The demo's systems answer as fast as loopback allows; benchmarks use the published limits.
 DEMO_REQUESTS_PER_MINUTE = 60_000
+#: Each secret lives only in this process's environment, under these names.
+SECRET_ENVS = {
+    "okta": "SAMPLE_OKTA_API_TOKEN",
+    "google": "SAMPLE_GOOGLE_SERVICE_ACCOUNT_KEY",
+    "servicenow_user": "SAMPLE_SERVICENOW_USERNAME",
+    "servicenow_password": "SAMPLE_SERVICENOW_PASSWORD",
+    "snipeit": "SAMPLE_SNIPEIT_API_TOKEN",
+}
 
 
 @dataclass(frozen=True)
@@ -36,35 +52,103 @@ class SampleEnvironment:
 def serve_sample_company(
     directory: Path, *, scale: str = "S", seed: int = 42
 ) -> Iterator[SampleEnvironment]:
-    """Write the company's files under `directory`, serve its Okta org on loopback while open.
+    """Write the company's files under `directory` and serve its systems while open.
 
-    The emulator's token is random per session and only ever lives in this process's environment.
+    Credentials are random per session, set in this process's environment only, and the
+    sources file written beside the files names the variables, never the values.
     """
     company = sample_company.generate(scale, seed=seed)
-    files = directory / "files"
-    write_files(company, files)
-    token = secrets.token_urlsafe(24)
-    limits = dict.fromkeys(PUBLISHED_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
-    with OktaEmulator(company, token=token, rate_limits=limits) as okta:
-        os.environ[OKTA_TOKEN_ENV] = token
+    write_files(company, directory / "files")
+    start_date = company.as_of - timedelta(days=EVENT_HISTORY_DAYS)
+    with ExitStack() as stack:
+        sources: dict[str, dict[str, Any]] = {
+            "okta": _serve_okta(company, stack),
+            "google": _serve_google(company, stack),
+            "servicenow": _serve_servicenow(company, stack),
+            "snipeit": _serve_snipeit(company, stack),
+        }
+        for settings in sources.values():
+            settings["requests_per_minute"] = DEMO_REQUESTS_PER_MINUTE
+        for source in ("okta", "google"):
+            sources[source]["start_date"] = start_date
+        sources["files"] = {"type": "files", "path": "files"}
         config = directory / "sources.yml"
         config.write_text(
-            "# Written by the demo: the sample company's sources. Secrets stay in the env.\n"
-            + yaml.safe_dump(
-                {
-                    "sources": {
-                        "okta": {
-                            "type": "okta",
-                            "base_url": okta.base_url,
-                            "token_env": OKTA_TOKEN_ENV,
-                            "requests_per_minute": DEMO_REQUESTS_PER_MINUTE,
-                            "start_date": company.as_of - timedelta(days=EVENT_HISTORY_DAYS),
-                        },
-                        "files": {"type": "files", "path": "files"},
-                    }
-                },
-                sort_keys=False,
-            ),
+            "# Written by the demo: the sample company's systems on loopback. Secrets stay in the"
+            " environment.\n" + yaml.safe_dump({"sources": sources}, sort_keys=False),
             encoding="utf-8",
         )
         yield SampleEnvironment(sources_config=config, as_of=company.as_of)
+
+
+def _secret(name: str) -> str:
+    value = secrets.token_urlsafe(24)
+    os.environ[SECRET_ENVS[name]] = value
+    return value
+
+
+def _serve_okta(company: Company, stack: ExitStack) -> dict[str, Any]:
+    limits = dict.fromkeys(PUBLISHED_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
+    okta = stack.enter_context(OktaEmulator(company, token=_secret("okta"), rate_limits=limits))
+    return {"type": "okta", "base_url": okta.base_url, "token_env": SECRET_ENVS["okta"]}
+
+
+def _serve_google(company: Company, stack: ExitStack) -> dict[str, Any]:
+    workspace = build_google(company)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    account = f"software-audit@{company.domain.split('.')[0]}-audit.iam.gserviceaccount.com"
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    google = stack.enter_context(
+        GoogleEmulator(
+            workspace,
+            service_account=ServiceAccount(account, public),
+            admin_email=workspace.admin_email,
+            rate_limit=None,
+        )
+    )
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    os.environ[SECRET_ENVS["google"]] = json.dumps(
+        {
+            "type": "service_account",
+            "private_key_id": secrets.token_hex(8),
+            "private_key": private.decode(),
+            "client_email": account,
+            "token_uri": google.token_url,
+        }
+    )
+    return {
+        "type": "google",
+        "base_url": google.base_url,
+        "token_url": google.token_url,
+        "subject": workspace.admin_email,
+        "key_env": SECRET_ENVS["google"],
+    }
+
+
+def _serve_servicenow(company: Company, stack: ExitStack) -> dict[str, Any]:
+    servicenow = stack.enter_context(
+        ServiceNowEmulator(
+            servicenow_instance(company).tables(),
+            username=_secret("servicenow_user"),
+            password=_secret("servicenow_password"),
+            rate_limits={"/api/now/table": 1_000_000},
+        )
+    )
+    return {
+        "type": "servicenow",
+        "base_url": servicenow.base_url,
+        "auth": "basic",
+        "username_env": SECRET_ENVS["servicenow_user"],
+        "password_env": SECRET_ENVS["servicenow_password"],
+    }
+
+
+def _serve_snipeit(company: Company, stack: ExitStack) -> dict[str, Any]:
+    snipeit = stack.enter_context(
+        SnipeItEmulator(build_snipeit(company), _secret("snipeit"), rate_limit=1_000_000)
+    )
+    return {"type": "snipeit", "base_url": snipeit.base_url, "token_env": SECRET_ENVS["snipeit"]}

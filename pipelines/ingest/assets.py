@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from connectors.base import Entity
 from connectors.errors import AuthenticationError, ConfigError, SourceError
-from connectors.registry import SOURCE_ENTITIES
+from connectors.registry import SOURCE_DESCRIPTIONS, SOURCE_ENTITIES
 from pipelines.ingest.landing import (
     ensure_table,
     event_window,
@@ -21,11 +21,6 @@ from pipelines.resources import AuditSettings, SourcesResource
 
 #: Sign-ins read on a source's first extraction when its config sets no `start_date`.
 DEFAULT_EVENT_HISTORY = timedelta(days=180)
-
-SOURCE_DESCRIPTIONS = {
-    "okta": "Okta (identity provider): {entity}, read through the Okta Management API.",
-    "files": "Business-owned file ({entity}), read from the configured folder against its schema.",
-}
 
 
 def raw_asset_key(source: str, entity: Entity) -> dg.AssetKey:
@@ -42,7 +37,7 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
                 key=key,
                 group_name="raw",
                 kinds={"duckdb"},
-                description=SOURCE_DESCRIPTIONS[source].format(entity=entity.name),
+                description=f"`{entity.name}` from {SOURCE_DESCRIPTIONS[source]}.",
                 metadata={
                     "dagster/table_name": f"raw.{key.path[-1]}",
                     "dagster/column_schema": dg.TableSchema(

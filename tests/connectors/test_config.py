@@ -71,5 +71,34 @@ def test_a_file_without_a_sources_mapping_is_refused(tmp_path: Path) -> None:
 def test_a_missing_secret_names_the_variable(tmp_path: Path) -> None:
     sources = load_sources(write_config(tmp_path, VALID))
 
-    with pytest.raises(ConfigError, match="environment variable ACME_OKTA_TOKEN is not set"):
+    with pytest.raises(ConfigError, match=r"ACME_OKTA_TOKEN.*environment variable is not set"):
         build_connector(sources["okta"], env={})
+
+
+EVERY_SOURCE = """
+sources:
+  okta: {type: okta, base_url: "https://acme.okta.com", token_env: OKTA_TOKEN, page_size: 200}
+  google: {type: google, subject: admin@acme.test, token_env: GOOGLE_TOKEN}
+  servicenow: {type: servicenow, base_url: "https://acme.service-now.com", auth: basic}
+  snipeit: {type: snipeit, base_url: "https://assets.acme.test", token_env: SNIPE_TOKEN}
+  files: {type: files, path: inbox}
+"""
+SECRETS = {
+    "OKTA_TOKEN": "t1",
+    "GOOGLE_TOKEN": "t2",
+    "SERVICENOW_USERNAME": "svc",
+    "SERVICENOW_PASSWORD": "pw",
+    "SNIPE_TOKEN": "t3",
+}
+
+
+@pytest.mark.parametrize("source", ["okta", "google", "servicenow", "snipeit", "files"])
+def test_each_source_type_builds_its_connector_from_the_environment(
+    tmp_path: Path, source: str
+) -> None:
+    sources = load_sources(write_config(tmp_path, EVERY_SOURCE))
+
+    connector = build_connector(sources[source], env=SECRETS)
+
+    assert connector.source == source
+    assert all(secret not in repr(connector) for secret in SECRETS.values())
