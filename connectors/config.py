@@ -79,6 +79,20 @@ SOURCE_TYPES: dict[str, SourceType] = {
         required={"base_url": str, "token_env": str},
         optional={**_PACING, "log_page_size": int, "start_date": date},
     ),
+    "graph": SourceType(
+        connector="connectors.graph.client:GraphConnector",
+        required={"tenant_id": str, "client_id": str, "secret_env": str},
+        optional={
+            **_PACING,
+            "graph_base_url": str,
+            "authority": str,
+            "sign_in_page_size": int,
+            "sign_in_activity": bool,
+            "sign_in_activity_requests_per_minute": float,
+            "sign_ins_requests_per_minute": float,
+            "start_date": date,
+        },
+    ),
     "google": SourceType(
         connector="connectors.google.client:GoogleWorkspaceConnector",
         required={},

@@ -1,6 +1,6 @@
 """The built-in sample company served as a real company would be: its business files in a
-folder, and each of its systems (Okta, Google Workspace, ServiceNow, Snipe-IT) behind a local
-emulator of the vendor's API on loopback, so the demo runs the same HTTP code as production."""
+folder, and each of its systems (Okta, Entra ID, Google Workspace, ServiceNow, Snipe-IT) behind a
+local emulator of the vendor's API on loopback, so the demo runs the HTTP code of production."""
 
 import json
 import os
@@ -19,20 +19,25 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 import sample_company
 from sample_company.company import Company
 from sample_company.emulators.google import GoogleEmulator, ServiceAccount
+from sample_company.emulators.graph import PUBLISHED_RATE_LIMITS as GRAPH_RATE_LIMITS
+from sample_company.emulators.graph import GraphEmulator
 from sample_company.emulators.okta import PUBLISHED_RATE_LIMITS, OktaEmulator
 from sample_company.emulators.servicenow import ServiceNowEmulator
 from sample_company.emulators.snipeit import SnipeItEmulator
 from sample_company.files import write_files
 from sample_company.google import build_google
+from sample_company.graph import graph_tenant
 from sample_company.servicenow import servicenow_instance
 from sample_company.snipeit import build_snipeit
 
 EVENT_HISTORY_DAYS = 180
+GRAPH_RETENTION_DAYS = 30
 #: The demo's systems answer as fast as loopback allows; benchmarks use the published limits.
 DEMO_REQUESTS_PER_MINUTE = 60_000
 #: Each secret lives only in this process's environment, under these names.
 SECRET_ENVS = {
     "okta": "SAMPLE_OKTA_API_TOKEN",
+    "graph": "SAMPLE_GRAPH_CLIENT_SECRET",
     "google": "SAMPLE_GOOGLE_SERVICE_ACCOUNT_KEY",
     "servicenow_user": "SAMPLE_SERVICENOW_USERNAME",
     "servicenow_password": "SAMPLE_SERVICENOW_PASSWORD",
@@ -63,6 +68,7 @@ def serve_sample_company(
     with ExitStack() as stack:
         sources: dict[str, dict[str, Any]] = {
             "okta": _serve_okta(company, stack),
+            "graph": _serve_graph(company, stack),
             "google": _serve_google(company, stack),
             "servicenow": _serve_servicenow(company, stack),
             "snipeit": _serve_snipeit(company, stack),
@@ -71,6 +77,8 @@ def serve_sample_company(
             settings["requests_per_minute"] = DEMO_REQUESTS_PER_MINUTE
         for source in ("okta", "google"):
             sources[source]["start_date"] = start_date
+        # Entra keeps sign-ins for 30 days: a first extraction cannot reach further back.
+        sources["graph"]["start_date"] = company.as_of - timedelta(days=GRAPH_RETENTION_DAYS - 1)
         sources["files"] = {"type": "files", "path": "files"}
         config = directory / "sources.yml"
         config.write_text(
@@ -91,6 +99,24 @@ def _serve_okta(company: Company, stack: ExitStack) -> dict[str, Any]:
     limits = dict.fromkeys(PUBLISHED_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
     okta = stack.enter_context(OktaEmulator(company, token=_secret("okta"), rate_limits=limits))
     return {"type": "okta", "base_url": okta.base_url, "token_env": SECRET_ENVS["okta"]}
+
+
+def _serve_graph(company: Company, stack: ExitStack) -> dict[str, Any]:
+    tenant = graph_tenant(company)
+    limits = dict.fromkeys(GRAPH_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
+    graph = stack.enter_context(
+        GraphEmulator(tenant, client_secret=_secret("graph"), rate_limits=limits)
+    )
+    return {
+        "type": "graph",
+        "tenant_id": tenant.tenant_id,
+        "client_id": tenant.audit_app_id,
+        "secret_env": SECRET_ENVS["graph"],
+        "graph_base_url": graph.base_url,
+        "authority": graph.base_url,
+        "sign_in_activity_requests_per_minute": DEMO_REQUESTS_PER_MINUTE,
+        "sign_ins_requests_per_minute": DEMO_REQUESTS_PER_MINUTE,
+    }
 
 
 def _serve_google(company: Company, stack: ExitStack) -> dict[str, Any]:

@@ -81,6 +81,7 @@ sources:
   google: {type: google, subject: admin@acme.test, token_env: GOOGLE_TOKEN}
   servicenow: {type: servicenow, base_url: "https://acme.service-now.com", auth: basic}
   snipeit: {type: snipeit, base_url: "https://assets.acme.test", token_env: SNIPE_TOKEN}
+  graph: {type: graph, tenant_id: t, client_id: c, secret_env: GRAPH_SECRET}
   files: {type: files, path: inbox}
 """
 SECRETS = {
@@ -89,10 +90,11 @@ SECRETS = {
     "SERVICENOW_USERNAME": "svc",
     "SERVICENOW_PASSWORD": "pw",
     "SNIPE_TOKEN": "t3",
+    "GRAPH_SECRET": "s4",
 }
 
 
-@pytest.mark.parametrize("source", ["okta", "google", "servicenow", "snipeit", "files"])
+@pytest.mark.parametrize("source", ["okta", "graph", "google", "servicenow", "snipeit", "files"])
 def test_each_source_type_builds_its_connector_from_the_environment(
     tmp_path: Path, source: str
 ) -> None:
