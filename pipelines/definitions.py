@@ -23,17 +23,18 @@ audit_refresh = dg.define_asset_job(
 def defs() -> dg.Definitions:
     paths = paths_from_env()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    audit = AuditSettings(
+        data_dir=str(paths.data_dir), as_of_date=os.environ.get("AUDIT_AS_OF_DATE", "")
+    )
     project = dbt_project()
-    prepare_manifest(project)
+    prepare_manifest(project, audit.as_of)
     sources_config = os.environ.get("AUDIT_SOURCES_CONFIG") or str(paths.sample / "sources.yml")
     return dg.Definitions(
         assets=[*build_ingest_assets(), build_dbt_assets(project), build_publish_assets()],
         asset_checks=[build_quality_checks()],
         jobs=[audit_refresh],
         resources={
-            "audit": AuditSettings(
-                data_dir=str(paths.data_dir), as_of_date=os.environ.get("AUDIT_AS_OF_DATE", "")
-            ),
+            "audit": audit,
             "sources": SourcesResource(config_path=sources_config),
             "warehouse": DuckDBResource(database=str(paths.warehouse)),
             "dbt": dbt_cli(project),

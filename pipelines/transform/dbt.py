@@ -34,18 +34,17 @@ def layer(dbt_resource_props: Mapping[str, Any]) -> str:
     return f"{dbt_resource_props['resource_type']}s"
 
 
+def dbt_vars(as_of: date) -> list[str]:
+    """`--vars` of every dbt command: parsing with other vars forces dbt to parse all again."""
+    return ["--vars", json.dumps({"as_of_date": as_of.isoformat()})]
+
+
 def dbt_build_args(as_of: date) -> list[str]:
     """The dbt command of a refresh: build everything selected, as of the audit date.
 
     Unit tests check the SQL's logic, not the data, so CI runs them and refreshes skip them.
     """
-    return [
-        "build",
-        "--vars",
-        json.dumps({"as_of_date": as_of.isoformat()}),
-        "--exclude",
-        "test_type:unit",
-    ]
+    return ["build", *dbt_vars(as_of), "--exclude", "test_type:unit"]
 
 
 def dbt_cli(project: DbtProject) -> DbtCliResource:
@@ -59,7 +58,7 @@ def dbt_project() -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR)
 
 
-def prepare_manifest(project: DbtProject) -> None:
+def prepare_manifest(project: DbtProject, as_of: date) -> None:
     """Parse the project when its manifest is missing or older than a file of the project.
 
     Called when definitions load, never at import, so a fresh clone works without a build step.
@@ -74,7 +73,8 @@ def prepare_manifest(project: DbtProject) -> None:
     if manifest.exists() and manifest.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
         return
     dbt_cli(project).cli(
-        ["parse", "--quiet"], target_path=project.project_dir / project.target_path
+        ["parse", "--quiet", *dbt_vars(as_of)],
+        target_path=project.project_dir / project.target_path,
     ).wait()
 
 
