@@ -104,3 +104,11 @@ def test_each_source_type_builds_its_connector_from_the_environment(
 
     assert connector.source == source
     assert all(secret not in repr(connector) for secret in SECRETS.values())
+
+
+def test_the_example_sources_file_in_the_repository_is_valid() -> None:
+    example = Path(__file__).parents[2] / "config" / "sources.example.yml"
+
+    sources = load_sources(example)
+
+    assert sorted(sources) == ["files", "google", "graph", "okta", "servicenow", "snipeit"]
