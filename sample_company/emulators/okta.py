@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import itertools
 import json
 import re
@@ -24,12 +23,19 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 import pyarrow as pa
 
 from sample_company.emulators.server import EmulatorServer, Reply
+from sample_company.emulators.system_log import (
+    Cursor,
+    EventStream,
+    LogEventWriter,
+    last_cursor,
+    matching_events,
+)
 
 #: Requests per minute per bucket of a Workforce Identity org (Okta's "Management rate limits").
 PUBLISHED_RATE_LIMITS = {"/api/v1/users": 600, "/api/v1/apps": 100, "/api/v1/logs": 120}
@@ -66,17 +72,6 @@ class OktaCompany(Protocol):
     def okta_app_users(self) -> pa.Table: ...
 
     def sso_events(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]: ...
-
-
-class _Event(NamedTuple):
-    uuid: str
-    published: datetime
-    event_type: str | None
-    actor_id: str | None
-    actor_alternate_id: str | None
-    target_app_id: str | None
-    target_app_display_name: str | None
-    outcome_result: str | None
 
 
 class OktaEmulator(EmulatorServer):
@@ -125,9 +120,7 @@ class OktaEmulator(EmulatorServer):
         )
         app_ids = self._apps.column("id").to_pylist()
         self._apps_listed = _Listing(self._apps, app_ids, list(range(len(app_ids))))
-        self._app_modes = dict(
-            zip(app_ids, self._apps.column("sign_on_mode").to_pylist(), strict=True)
-        )
+        app_modes = dict(zip(app_ids, self._apps.column("sign_on_mode").to_pylist(), strict=True))
         by_app: dict[str, list[int]] = {}
         for i, app_id in enumerate(self._app_users.column("app_id").to_pylist()):
             by_app.setdefault(app_id, []).append(i)
@@ -137,7 +130,7 @@ class OktaEmulator(EmulatorServer):
             for app_id in app_ids
         }
         self._logins = dict(zip(user_ids, users.column("profile_login").to_pylist(), strict=True))
-        self._names = {
+        names = {
             user_id: " ".join(part for part in (first, last) if part)
             for user_id, first, last in zip(
                 user_ids,
@@ -146,12 +139,10 @@ class OktaEmulator(EmulatorServer):
                 strict=True,
             )
         }
-        self._streams: OrderedDict[tuple[Any, ...], tuple[Iterator[_Event], list[_Event]]] = (
-            OrderedDict()
-        )
+        self._log_events = LogEventWriter(names, app_modes)
+        self._streams: OrderedDict[tuple[Any, ...], EventStream] = OrderedDict()
         self._streams_lock = threading.Lock()
         self._error_ids = itertools.count(1)
-        self._fragments: dict[tuple[str | None, ...], Any] = {}  # JSON text of actors and apps
 
     # -- the vendor hooks of EmulatorServer -----------------------------------------------------
 
@@ -259,7 +250,7 @@ class OktaEmulator(EmulatorServer):
         events, next_cursor = self._log_page(since, until, cursor, limit, event_type, overlap)
         if next_cursor is None and (polling or self.trailing_empty_page):
             # A polling query always has a next page, even past the newest event.
-            last = (events[-1].published, events[-1].uuid) if events else None
+            last = last_cursor(events) if events.num_rows else None
             next_cursor = last or cursor or (since, "")
         links = [self._link("/api/v1/logs", params, "self")]
         if next_cursor is not None:
@@ -269,61 +260,35 @@ class OktaEmulator(EmulatorServer):
             query |= {k: params[k] for k in ("filter", "sortOrder") if params.get(k)}
             query |= {"limit": str(limit), "after": _encode_cursor(next_cursor)}
             links.append(self._link("/api/v1/logs", query, "next"))
-        return Reply(200, f"[{','.join(self._event_json(event) for event in events)}]", links)
+        return Reply(200, self._log_events.page_json(events), links)
 
     def _log_page(
         self,
         since: datetime,
         until: datetime,
-        cursor: tuple[datetime, str] | None,
+        cursor: Cursor | None,
         limit: int,
         event_type: str | None,
         overlap: bool,
-    ) -> tuple[list[_Event], tuple[datetime, str] | None]:
+    ) -> tuple[pa.Table, Cursor | None]:
         """One page in (published, uuid) order, resuming the stream the last page left open."""
         with self._streams_lock:
             stream = self._streams.pop((cursor, since, until, event_type), None)
         if stream is None:
             start = cursor[0] if cursor else since
-            stream = (self._events(start, until, cursor, event_type), [])
-        events, buffered = stream
-        read = list(buffered)
-        for event in events:
-            read.append(event)
-            # Stop once the page's last tie group is complete: later events sort after it.
-            if len(read) > limit and event.published > read[limit].published:
-                break
-        read.sort(key=lambda e: (e.published, e.uuid))
-        page, rest = read[:limit], read[limit:]
-        if not rest:
+            batches = self._company.sso_events(start, until)
+            stream = EventStream(matching_events(batches, start, until, cursor, event_type))
+        page, more = stream.page(limit)
+        if not more:
             return page, None
-        if overlap and len(page) >= 2:
-            return page, (page[-2].published, page[-2].uuid)
-        next_cursor = (page[-1].published, page[-1].uuid)
+        if overlap and page.num_rows >= 2:
+            return page, last_cursor(page, -2)
+        next_cursor = last_cursor(page)
         with self._streams_lock:
-            self._streams[(next_cursor, since, until, event_type)] = (events, rest)
+            self._streams[(next_cursor, since, until, event_type)] = stream
             while len(self._streams) > _STREAM_CACHE_SIZE:
                 self._streams.popitem(last=False)
         return page, next_cursor
-
-    def _events(
-        self,
-        start: datetime,
-        until: datetime,
-        cursor: tuple[datetime, str] | None,
-        event_type: str | None,
-    ) -> Iterator[_Event]:
-        for batch in self._company.sso_events(start, until):
-            for offset in range(0, batch.num_rows, 1024):
-                columns = batch.slice(offset, 1024).to_pydict()
-                for values in zip(*(columns[name] for name in _Event._fields), strict=True):
-                    event = _Event(*values)
-                    if not start <= event.published < until:
-                        continue
-                    if cursor is not None and (event.published, event.uuid) <= cursor:
-                        continue
-                    if event_type is None or event.event_type == event_type:
-                        yield event
 
     # -- Okta's JSON objects ----------------------------------------------------------------
 
@@ -430,65 +395,6 @@ class OktaEmulator(EmulatorServer):
             f'"credentials":{{"userName":{text["login"]}}},"profile":{{}},'
             f'"_links":{{"app":{{"href":{text["app"]}}},"user":{{"href":{text["user"]}}}}}}}'
         )
-
-    def _event_json(self, event: _Event) -> str:
-        """A LogEvent as JSON text from cached fragments, so a page of 1000 stays cheap to serve."""
-        digest = hashlib.sha256(event.uuid.encode()).hexdigest()
-        ip = f"198.51.100.{int(digest[:2], 16)}"
-        actor, app_user = self._people_json(
-            event.actor_id, event.actor_alternate_id, event.target_app_id
-        )
-        targets = [app_user]
-        if event.target_app_id is not None:
-            targets.insert(
-                0, self._app_target_json(event.target_app_id, event.target_app_display_name)
-            )
-        # The fields SSO events carry that an audit may read; Okta adds more context objects.
-        return (
-            f'{{"actor":{actor},'
-            f'"client":{{"device":"Computer","zone":"null","ipAddress":"{ip}"}},'
-            f'"displayMessage":"User single sign on to app",'
-            f'"eventType":{json.dumps(event.event_type)},'
-            f'"outcome":{{"result":{json.dumps(event.outcome_result)}}},'
-            f'"published":"{_format_time(event.published)}","severity":"INFO",'
-            f'"transaction":{{"type":"WEB","id":"{digest[2:24]}"}},'
-            f'"uuid":{json.dumps(event.uuid)},"version":"0",'
-            f'"target":[{",".join(targets)}]}}'
-        )
-
-    def _people_json(
-        self, actor_id: str | None, login: str | None, app_id: str | None
-    ) -> tuple[str, str]:
-        """The `actor` of an SSO event and its `AppUser` target, as JSON text."""
-        key = (actor_id, login)
-        if key not in self._fragments:
-            name = self._names.get(actor_id or "") or login
-            self._fragments[key] = (
-                json.dumps(actor_id),
-                f'"alternateId":{json.dumps(login)},"displayName":{json.dumps(name)}}}',
-            )
-        actor_json, person = self._fragments[key]
-        # An app user's id is its own in Okta; one per (user, app) is all the audit needs.
-        app_user_id = f"0ua{(actor_id or '')[-8:]}{(app_id or '')[-9:]}"
-        return (
-            f'{{"id":{actor_json},"type":"User",{person}',
-            f'{{"id":"{app_user_id}","type":"AppUser",{person}',
-        )
-
-    def _app_target_json(self, app_id: str, display_name: str | None) -> str:
-        """The `AppInstance` target of an SSO event, as JSON text (cached)."""
-        key = (app_id, display_name)
-        if key not in self._fragments:
-            self._fragments[key] = json.dumps(
-                {
-                    "id": app_id,
-                    "type": "AppInstance",
-                    "alternateId": display_name,
-                    "displayName": display_name,
-                    "detailEntry": {"signOnModeType": self._app_modes.get(app_id)},
-                }
-            )
-        return self._fragments[key]
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -29,5 +29,6 @@ def reply(status: int = 200, body: object = None, **headers: str) -> requests.Re
     response = requests.Response()
     response.status_code = status
     response._content = json.dumps([] if body is None else body).encode()
+    response._content_consumed = True  # read already, as the body of a real response is
     response.headers.update({name.replace("_", "-"): value for name, value in headers.items()})
     return response

@@ -6,9 +6,14 @@ API between the two cannot hide here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import requests
-from okta_org import SSO, TOKEN
+from okta_org import SSO, TOKEN, UNLIMITED
 
 from sample_company.emulators.okta import OktaEmulator
 
@@ -140,3 +145,31 @@ def test_recorded_requests_keep_parameters_but_not_the_token(okta):
     assert recorded.params == {"limit": "5"}
     assert recorded.headers["Authorization"] == "<redacted>"
     assert TOKEN not in repr(okta.requests)
+
+
+def test_log_events_are_valid_json_whatever_characters_their_values_hold(org, clock):
+    # GIVEN events whose text needs escaping in JSON, and a time finer than milliseconds
+    rows = org.events.filter(pc.equal(org.events.column("event_type"), SSO)).slice(0, 3).to_pylist()
+    moments = [datetime(2026, 10, 29, 1, 2, 3, micros) for micros in (0, 456000, 456789)]
+    rows[0] |= {"target_app_id": None}
+    rows[1] |= {"target_app_display_name": 'App "Ω"', "outcome_result": None}
+    rows[2] |= {"uuid": 'u"1\\', "actor_alternate_id": "tab\there\nnewline"}
+    for row, moment in zip(rows, moments, strict=True):
+        row["published"] = moment
+    odd = replace(org, events=pa.Table.from_pylist(rows, schema=org.events.schema))
+
+    with OktaEmulator(odd, TOKEN, rate_limits=UNLIMITED, clock=clock.time) as okta:
+        events = get(okta, "/api/v1/logs", **BOUNDED).json()
+
+    # THEN Okta's JSON carries every value as it is, in time order
+    assert [event["published"] for event in events] == [
+        "2026-10-29T01:02:03.000Z",
+        "2026-10-29T01:02:03.456Z",
+        "2026-10-29T01:02:03.456789Z",
+    ]
+    no_app, whole_ms, finer = events
+    assert finer["uuid"] == 'u"1\\'
+    assert finer["actor"]["alternateId"] == "tab\there\nnewline"
+    assert whole_ms["target"][0]["displayName"] == 'App "Ω"'
+    assert whole_ms["outcome"] == {"result": None}
+    assert [target["type"] for target in no_app["target"]] == ["AppUser"]

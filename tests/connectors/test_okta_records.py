@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,7 +12,9 @@ from scripted_http import ScriptedSession, reply
 from connectors.base import Window
 from connectors.errors import RecordError
 from connectors.okta.client import OktaConnector
-from connectors.okta.records import format_time, parse_time
+from connectors.okta.entities import SSO_EVENTS
+from connectors.okta.log_events import decode_page, sso_event_batch
+from connectors.okta.records import format_time, parse_time, sso_event_row
 
 HOUR = Window(datetime(2026, 10, 30, 9), datetime(2026, 10, 30, 10))
 
@@ -97,3 +100,74 @@ def test_an_event_okta_returns_at_the_until_bound_is_left_for_the_next_window():
     table = read(scripted(reply(200, page)), "sso_events", HOUR)
 
     assert table.column("uuid").to_pylist() == ["inside"]
+
+
+def log_event(uuid: str, published: str, **fields: object) -> dict:
+    """A System Log LogEvent as Okta sends it, with fields the connector does not land."""
+    return {
+        "uuid": uuid,
+        "published": published,
+        "eventType": SSO,
+        "actor": {"id": "00u1", "type": "User", "alternateId": "ann@example.com"},
+        "client": {"device": "Computer", "ipAddress": "198.51.100.7"},
+        "outcome": {"result": "SUCCESS", "reason": None},
+        "target": [
+            {"id": "0ua1", "type": "AppUser", "alternateId": "ann@example.com"},
+            {"id": "0oa1", "type": "AppInstance", "displayName": 'Zoë\'s "App"'},
+        ],
+        **fields,
+    }
+
+
+def test_a_page_of_log_events_lands_the_same_read_column_wise_or_event_by_event():
+    # GIVEN the shapes an SSO event takes: full, without actor, outcome or app, other time zones
+    page = [
+        log_event("e1", "2026-10-30T09:00:00.000Z"),
+        log_event("e2", "2026-10-30T09:00:01Z", actor=None, outcome=None, target=[]),
+        log_event("e3", "2026-10-30T11:00:02.5+02:00", target=[{"type": "AppUser", "id": "x"}]),
+        log_event("e4", "2026-10-30T09:00:03.123456Z", eventType=None),
+    ]
+
+    # WHEN the page is read column-wise
+    batch = sso_event_batch(decode_page(json.dumps(page).encode()))
+
+    # THEN it holds exactly the rows the event-by-event reading makes of it
+    assert batch is not None
+    expected = [sso_event_row(event) for event in page]
+    assert batch.to_pylist() == expected
+    assert batch.schema == SSO_EVENTS.schema
+
+
+@pytest.mark.parametrize(
+    ("event", "problem"),
+    [
+        pytest.param(
+            log_event("e1", "yesterday"),
+            ("e1", "published", "'yesterday' is not an ISO-8601 timestamp"),
+            id="bad-time",
+        ),
+        pytest.param(
+            log_event("e2", "2026-10-30T09:30:00.000Z", actor="ann"),
+            ("e2", "actor", "expected an object, got str"),
+            id="actor-not-an-object",
+        ),
+        pytest.param(
+            log_event("", "2026-10-30T09:30:00.000Z"), ("item 1", "uuid", "missing"), id="no-uuid"
+        ),
+    ],
+)
+def test_an_unusable_sso_event_is_reported_with_its_uuid_and_field(event, problem):
+    with pytest.raises(RecordError) as err:
+        read(scripted(reply(200, [event])), "sso_events", HOUR)
+
+    assert err.value.problems == [problem]
+
+
+def test_an_sso_event_with_a_typed_value_is_landed_with_the_value_as_text():
+    # GIVEN an actor id sent as a number, which the column-wise reading does not take
+    event = log_event("e1", "2026-10-30T09:30:00.000Z", actor={"id": 42})
+
+    table = read(scripted(reply(200, [event])), "sso_events", HOUR)
+
+    assert table.column("actor_id").to_pylist() == ["42"]
+    assert table.column("target_app_display_name").to_pylist() == ['Zoë\'s "App"']
