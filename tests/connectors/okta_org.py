@@ -1,4 +1,4 @@
-"""A small Okta org in the entity schemas, a clock tests control, and helpers to read them.
+"""A small Okta org in the entity schemas, and helpers to read it.
 
 Not a conftest, so that test modules can import it by a name no other test folder uses.
 """
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from fake_clock import FakeClock as FakeClock  # other modules import it from here
 
 from connectors.base import Window
 from connectors.okta.client import OktaConnector
@@ -25,24 +26,6 @@ FIRST_DAY = datetime(2026, 10, 29)
 ALL_EVENTS = Window(FIRST_DAY, FIRST_DAY + timedelta(days=3))
 # No rate limiting unless a test asks for it: a fake clock never lets a minute pass by itself.
 UNLIMITED = {"/api/v1/users": 1_000_000, "/api/v1/apps": 1_000_000, "/api/v1/logs": 1_000_000}
-
-
-class FakeClock:
-    """Wall and monotonic time that only move when someone sleeps; every sleep is recorded."""
-
-    def __init__(self, start: float = 1_793_000_000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(0.0, seconds)
 
 
 @dataclass
