@@ -37,17 +37,18 @@ def summary_text(published: Path) -> str:
     share = f" ({unaligned / total:.0%} of spend)" if total else ""
     lines = [
         f"Software audit as of {as_of} (publication {publication_id})",
-        f"  Applications:                   {apps} ({sanctioned} sanctioned, {shadow} shadow IT)",
-        f"  Total annual spend:             {_usd(total)}",
+        f"  Applications:                    {apps} ({sanctioned} sanctioned, {shadow} shadow IT)",
+        f"  Total annual spend:              {_usd(total)}",
         f"  Spend not aligned to objectives: {_usd(unaligned)}{share}",
-        f"  Unused-license cost:            {_usd(unused)}",
+        f"  Unused-license cost:             {_usd(unused)}",
         f"  Top {len(top)} applications by ROI:",
     ]
     lines += [
         f"    {name:<28} ROI {roi:>7.1f}x   cost {_usd(cost):>12}   benefit {_usd(benefit):>14}"
         for name, roi, cost, benefit in top
     ]
-    lines.append(f"Published tables: {published} (read-only: duckdb -readonly {published})")
+    lines.append(f"Published tables: {published}")
+    lines.append('Query them: .venv/bin/software-audit query "select * from application_roi"')
     return "\n".join(lines)
 
 
