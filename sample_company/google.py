@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -45,6 +45,7 @@ _LOGOUT_SHARE = 0.3
 _REVOKED_SHARE = 0.12
 _SHADOW_RESPONDENT_SHARE = 0.9  # survey respondents who name a shadow app also granted it
 _LEAVERS = ("DEPROVISIONED", "SUSPENDED")
+_BATCH_ROWS = 8192  # events a batch holds before a new one starts (whole days at least)
 
 _OPENID = (
     "openid",
@@ -118,6 +119,7 @@ _LOGIN_KINDS = (
 )
 _SUCCESS, _FAILURE, _SUSPICIOUS_FAILURE, _LOGOUT = range(4)
 _AUTHORIZE, _REVOKE, _ACTIVITY = range(3)
+_TOKEN_NAMES = ("authorize", "revoke", "activity")
 
 GOOGLE_USERS_SCHEMA = pa.schema(
     [
@@ -150,7 +152,7 @@ GRANTS_SCHEMA = pa.schema(
 
 @dataclass(frozen=True, eq=False)
 class GoogleWorkspace:
-    """The Google side of the company: tables for tests, and activities streamed per day.
+    """The Google side of the company: tables for tests, and activities streamed by whole days.
 
     `users`, `oauth_apps` and `grants` are truth tables (the schemas above); the activity streams
     are in the `connectors.google.entities` schemas, in ascending `id_time` order.
@@ -173,12 +175,12 @@ class GoogleWorkspace:
         return self.events_start + timedelta(days=self._model.days)
 
     def token_activities(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]:
-        """OAuth token events with `start <= id_time < end` (naive UTC), one batch per day."""
-        return self._model.batches(self._model.token_day, _us(start), _us(end))
+        """OAuth token events with `start <= id_time < end` (naive UTC), in batches of days."""
+        return self._model.batches("token", _us(start), _us(end))
 
     def login_activities(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]:
-        """Login events with `start <= id_time < end` (naive UTC), one batch per day."""
-        return self._model.batches(self._model.login_day, _us(start), _us(end))
+        """Login events with `start <= id_time < end` (naive UTC), in batches of days."""
+        return self._model.batches("login", _us(start), _us(end))
 
     def activities(self, application: str, start: datetime, end: datetime) -> pa.Table:
         """All events of a Reports API application (`token`, `login`) in [start, end)."""
@@ -360,6 +362,34 @@ def _grants(
     )
 
 
+class _Draw(NamedTuple):
+    """The events drawn for one or more days, in order: arrays of one value per event."""
+
+    day: np.ndarray  # day index
+    rank: np.ndarray  # position in its day's events
+    ms: np.ndarray  # milliseconds into the day
+    who: np.ndarray  # Google user (logins) or grant (token events)
+    kind: np.ndarray  # _LOGIN_KINDS index, or _AUTHORIZE / _REVOKE / _ACTIVITY
+    response_bytes: np.ndarray  # of API calls (token events)
+
+    @classmethod
+    def of(
+        cls,
+        day: int,
+        ms: np.ndarray,
+        who: np.ndarray,
+        kind: np.ndarray,
+        response_bytes: np.ndarray | None = None,
+    ) -> _Draw:
+        count = len(ms)
+        filler = np.zeros(count, np.int64) if response_bytes is None else response_bytes
+        return cls(np.full(count, day, np.int64), np.arange(count), ms, who, kind, filler)
+
+    @classmethod
+    def concat(cls, drawn: list[_Draw]) -> _Draw:
+        return cls(*(np.concatenate(arrays) for arrays in zip(*drawn, strict=True)))
+
+
 @dataclass(frozen=True, eq=False)
 class _DayModel:
     """Everything needed to draw any day of logins and token events; building it draws none."""
@@ -383,21 +413,35 @@ class _DayModel:
     def start_us(self) -> int:
         return (self.first_day - _EPOCH).days * US_PER_DAY
 
-    def batches(
-        self, draw: Callable[[int], pa.RecordBatch], start_us: int, end_us: int
-    ) -> Iterator[pa.RecordBatch]:
-        """The events `draw(day)` gives for each day, cut to start_us <= id_time < end_us."""
+    def batches(self, application: str, start_us: int, end_us: int) -> Iterator[pa.RecordBatch]:
+        """The events of `application` (`token`, `login`) with start_us <= id_time < end_us.
+
+        Days are drawn one by one and built into Arrow together, up to `_BATCH_ROWS` events a
+        batch, since building a batch costs about as much for one day as for many.
+        """
+        draw, build = {
+            "token": (self._token_draw, self._token_batch),
+            "login": (self._login_draw, self._login_batch),
+        }[application]
         first = max(0, (start_us - self.start_us) // US_PER_DAY)
         last = min(self.days, -((self.start_us - end_us) // US_PER_DAY))
+        drawn: list[_Draw] = []
         for day in range(first, max(first, last)):
-            batch = draw(day)
-            times = batch.column("id_time")
-            keep = pc.and_(pc.greater_equal(times, _ts(start_us)), pc.less(times, _ts(end_us)))
-            chosen = batch.filter(keep)
-            if chosen.num_rows:
-                yield chosen
+            drawn.append(draw(day))
+            if day + 1 < last and sum(len(d.ms) for d in drawn) < _BATCH_ROWS:
+                continue
+            batch = build(_Draw.concat(drawn))
+            since = self.start_us + (day + 1 - len(drawn)) * US_PER_DAY
+            if start_us > since or end_us < self.start_us + (day + 1) * US_PER_DAY:
+                # The window starts or ends within a day.
+                times = batch.column("id_time")
+                keep = pc.and_(pc.greater_equal(times, _ts(start_us)), pc.less(times, _ts(end_us)))
+                batch = batch.filter(keep)
+            drawn = []
+            if batch.num_rows:
+                yield batch
 
-    def login_day(self, day: int) -> pa.RecordBatch:
+    def _login_draw(self, day: int) -> _Draw:
         rng = stream(self.seed, "google-logins", self._ordinal(day))
         factor = _WEEKDAY_FACTOR[(self.first_day + timedelta(days=day)).weekday()]
         active = (self.start <= day) & (day < self.end)
@@ -413,33 +457,24 @@ class _DayModel:
         ms = np.concatenate([ms, np.minimum(ms[logs_out] + later, MS_PER_DAY - 1)])
         kind = np.concatenate([kind, np.full(int(logs_out.sum()), _LOGOUT)])
         order = np.lexsort((kind, user, ms))
-        user, ms, kind = user[order], ms[order], kind[order]
-        take = pa.array(kind)
-        users = pa.array(user)
-        columns = self._activity_columns(day, "login", ms, users, self.user_ips.take(users))
-        kinds = list(zip(*_LOGIN_KINDS, strict=True))
-        columns += [
-            pa.array(["login"] * len(kind), pa.string()),
-            pa.array(kinds[0], pa.string()).take(take),
-            pa.array(kinds[1], pa.string()).take(take),
-            pa.array([list(m) if m else None for m in kinds[2]], pa.list_(pa.string())).take(take),
-            pa.array(kinds[3], pa.string()).take(take),
-            pa.array(kinds[4], pa.bool_()).take(take),
-            pa.array([_login_parameters(*k) for k in _LOGIN_KINDS], pa.string()).take(take),
-        ]
+        return _Draw.of(day, ms[order], user[order], kind[order])
+
+    def _login_batch(self, drawn: _Draw) -> pa.RecordBatch:
+        users = pa.array(drawn.who)
+        columns = self._activity_columns(drawn, "login", users, self.user_ips.take(users))
+        columns += self._login_kinds.take(pa.array(drawn.kind)).columns
         return pa.RecordBatch.from_arrays(columns, schema=LOGIN_ACTIVITIES.schema)
 
-    def token_day(self, day: int) -> pa.RecordBatch:
+    def _token_draw(self, day: int) -> _Draw:
         grants = self.grants
         rng = stream(self.seed, "google-tokens", self._ordinal(day))
         factor = _WEEKDAY_FACTOR[(self.first_day + timedelta(days=day)).weekday()]
-        calls = np.array([app.calls_per_day for app in self.apps])
         running = (
             (grants.day < day)
             & ((grants.revoke_day < 0) | (day < grants.revoke_day))
             & (day < self.end[grants.user])
         )
-        counts = rng.poisson(np.where(running, calls[grants.app] * grants.habit * factor, 0.0))
+        counts = rng.poisson(np.where(running, self._calls[grants.app] * grants.habit * factor, 0))
         used = np.repeat(np.arange(len(counts)), counts)
         granted = np.flatnonzero(grants.day == day)
         revoked = np.flatnonzero(grants.revoke_day == day)
@@ -456,77 +491,55 @@ class _DayModel:
         )
         response_bytes = rng.integers(400, 250_000, len(grant))
         order = np.lexsort((kind, grant, ms))
-        grant, kind, ms, response_bytes = (
-            grant[order],
-            kind[order],
-            ms[order],
-            response_bytes[order],
-        )
-        app = grants.app[grant]
-        users = pa.array(grants.user[grant])
+        return _Draw.of(day, ms[order], grant[order], kind[order], response_bytes[order])
+
+    def _token_batch(self, drawn: _Draw) -> pa.RecordBatch:
+        grants, kind, response_bytes = self.grants, drawn.kind, drawn.response_bytes
+        app = pa.array(grants.app[drawn.who])
+        users = pa.array(grants.user[drawn.who])
+        is_activity = pa.array(kind == _ACTIVITY)
+        per_app = self._token_apps.take(app)
         # Authorising and revoking happen in the user's browser; API calls come from the app.
-        server_ips = pa.array([f"192.0.2.{10 + a}" for a in range(len(self.apps))], pa.string())
-        ips = pc.if_else(
-            pa.array(kind == _ACTIVITY),
-            server_ips.take(pa.array(app)),
-            self.user_ips.take(users),
-        )
-        columns = self._activity_columns(day, "token", ms, users, ips)
-        is_activity = kind == _ACTIVITY
-        slot = pa.array(app * 3 + kind)  # one rendering per (app, kind)
-        names = ["authorize", "revoke", "activity"]
-        apis = [_APIS.get(a.api or "", (None, None, None)) for a in self.apps]
-        per_slot = [(a, k) for a in range(len(self.apps)) for k in (_AUTHORIZE, _REVOKE, _ACTIVITY)]
-        prefix, suffix = self._token_parameters
+        ips = pc.if_else(is_activity, per_app["server_ip"], self.user_ips.take(users))
+        columns = self._activity_columns(drawn, "token", users, ips)
+        slot = self._token_slots.take(pa.array(grants.app[drawn.who] * 3 + kind))
+        byte_counts = pa.array(response_bytes, mask=kind != _ACTIVITY, type=pa.int64())
         parameters = pc.if_else(
-            pa.array(is_activity),
+            is_activity,
             pc.binary_join_element_wise(
-                prefix.take(slot), pa.array(response_bytes).cast(pa.string()), suffix.take(slot), ""
+                slot["prefix"], pa.array(response_bytes).cast(pa.string()), slot["suffix"], ""
             ),
-            prefix.take(slot),
+            slot["prefix"],
         )
         columns += [
-            pa.array(["auth"] * len(kind), pa.string()),
-            pa.array(names, pa.string()).take(pa.array(kind)),
-            pa.array([a.app_name for a in self.apps], pa.string()).take(pa.array(app)),
-            pa.array(self.client_ids, pa.string()).take(pa.array(app)),
-            pa.array([a.client_type for a in self.apps], pa.string()).take(pa.array(app)),
-            pa.array(
-                [list(self.apps[a].scopes) if k != _ACTIVITY else None for a, k in per_slot],
-                pa.list_(pa.string()),
-            ).take(slot),
-            *(
-                pa.array(
-                    [apis[a][i] if k == _ACTIVITY else None for a, k in per_slot], pa.string()
-                ).take(slot)
-                for i in (0, 1)
-            ),
-            pa.array(response_bytes, mask=~is_activity, type=pa.int64()),
-            pa.array(
-                [apis[a][2] if k == _ACTIVITY else None for a, k in per_slot], pa.string()
-            ).take(slot),
+            pa.repeat("auth", len(kind)),
+            slot["event_name"],
+            *per_app.select(["app_name", "client_id", "client_type"]).columns,
+            *slot.select(["scope", "api_name", "method_name"]).columns,
+            byte_counts,
+            slot["product_bucket"],
             parameters,
         ]
         return pa.RecordBatch.from_arrays(columns, schema=TOKEN_ACTIVITIES.schema)
 
     def _activity_columns(
-        self, day: int, application: str, ms: np.ndarray, users: pa.Array, ips: pa.Array
+        self, drawn: _Draw, application: str, users: pa.Array, ips: pa.Array
     ) -> list[pa.Array]:
         """The columns every activity has, up to `event_name` (excluded)."""
-        count = len(ms)
-        ordinal = self._ordinal(day)
-        keys = (np.uint64(ordinal) << np.uint64(32)) | np.arange(count, dtype=np.uint64)
-        qualifiers = mix64(keys ^ salt(self.seed, f"google-{application}")).view(np.int64)
-        times = self.start_us + day * US_PER_DAY + ms * 1000
+        count = len(drawn.ms)
+        ordinal = (self.first_day.toordinal() + drawn.day).astype(np.uint64)
+        keys = (ordinal << np.uint64(32)) | drawn.rank.astype(np.uint64)
+        qualifiers = mix64(keys ^ self._salts[application]).view(np.int64)
+        times = self.start_us + drawn.day * US_PER_DAY + drawn.ms * 1000
         return [
             pa.array(times.view("datetime64[us]")),
-            pa.array(qualifiers.astype(str), pa.string()),
+            pa.array(qualifiers).cast(pa.string()),
             pa.array(np.zeros(count, np.int32)),
-            pa.array([application] * count, pa.string()),
-            pa.array([self.customer_id] * count, pa.string()),
+            pa.repeat(application, count),
+            pa.repeat(self.customer_id, count),
             self.emails.take(users),
             self.profile_ids.take(users),
-            pa.array(["USER"] * count, pa.string()),
+            pa.repeat("USER", count),
             ips,
         ]
 
@@ -536,14 +549,74 @@ class _DayModel:
         return np.minimum(ms, MS_PER_DAY - 1)
 
     @cached_property
-    def _token_parameters(self) -> tuple[pa.Array, pa.Array]:
-        """Per (app, kind) slot, the parameters' JSON, cut where an API call's byte count goes."""
-        parts = [
-            self._render_parameters(a, k)
-            for a in range(len(self.apps))
-            for k in (_AUTHORIZE, _REVOKE, _ACTIVITY)
-        ]
-        return tuple(pa.array(column, pa.string()) for column in zip(*parts, strict=True))
+    def _salts(self) -> dict[str, np.uint64]:
+        """What makes each application's `uniqueQualifier`s its own."""
+        return {app: salt(self.seed, f"google-{app}") for app in ("token", "login")}
+
+    @cached_property
+    def _calls(self) -> np.ndarray:
+        """Mean API calls a working day per grant, by app."""
+        return np.array([app.calls_per_day for app in self.apps])
+
+    @cached_property
+    def _login_kinds(self) -> pa.RecordBatch:
+        """The login columns from `event_type` on, one row per kind of login event."""
+        name, login_type, challenge, failure, suspicious = zip(*_LOGIN_KINDS, strict=True)
+        return pa.RecordBatch.from_pydict(
+            {
+                "event_type": pa.array(["login"] * len(_LOGIN_KINDS), pa.string()),
+                "event_name": pa.array(name, pa.string()),
+                "login_type": pa.array(login_type, pa.string()),
+                "login_challenge_method": pa.array(
+                    [list(c) if c else None for c in challenge], pa.list_(pa.string())
+                ),
+                "login_failure_type": pa.array(failure, pa.string()),
+                "is_suspicious": pa.array(suspicious, pa.bool_()),
+                "parameters": pa.array(
+                    [_login_parameters(*kind) for kind in _LOGIN_KINDS], pa.string()
+                ),
+            }
+        )
+
+    @cached_property
+    def _token_apps(self) -> pa.RecordBatch:
+        """What a token event shows of its app, one row per app."""
+        return pa.RecordBatch.from_pydict(
+            {
+                "app_name": pa.array([a.app_name for a in self.apps], pa.string()),
+                "client_id": pa.array(self.client_ids, pa.string()),
+                "client_type": pa.array([a.client_type for a in self.apps], pa.string()),
+                "server_ip": pa.array(
+                    [f"192.0.2.{10 + a}" for a in range(len(self.apps))], pa.string()
+                ),
+            }
+        )
+
+    @cached_property
+    def _token_slots(self) -> pa.RecordBatch:
+        """What a token event shows of its (app, kind) slot, row `app * 3 + kind`; an API call's
+        parameters are cut where its byte count goes."""
+        slots = [(a, k) for a in range(len(self.apps)) for k in (_AUTHORIZE, _REVOKE, _ACTIVITY)]
+        apis = [_APIS.get(a.api or "", (None, None, None)) for a in self.apps]
+        prefix, suffix = zip(*(self._render_parameters(a, k) for a, k in slots), strict=True)
+
+        def api(i: int) -> pa.Array:
+            return pa.array([apis[a][i] if k == _ACTIVITY else None for a, k in slots], pa.string())
+
+        return pa.RecordBatch.from_pydict(
+            {
+                "event_name": pa.array([_TOKEN_NAMES[k] for _, k in slots], pa.string()),
+                "scope": pa.array(
+                    [list(self.apps[a].scopes) if k != _ACTIVITY else None for a, k in slots],
+                    pa.list_(pa.string()),
+                ),
+                "api_name": api(0),
+                "method_name": api(1),
+                "product_bucket": api(2),
+                "prefix": pa.array(prefix, pa.string()),
+                "suffix": pa.array(suffix, pa.string()),
+            }
+        )
 
     def _render_parameters(self, app_index: int, kind: int) -> tuple[str, str]:
         app = self.apps[app_index]

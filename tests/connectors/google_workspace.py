@@ -10,6 +10,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
+import fake_clock
 import pyarrow as pa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -28,25 +29,14 @@ APPLICATION = {"token_activities": "token", "login_activities": "login"}
 SCHEMAS = {entity.name: entity.schema for entity in ENTITIES}
 
 
-class FakeClock:
-    """Wall and monotonic time that only move when someone sleeps; every sleep is recorded.
+class FakeClock(fake_clock.FakeClock):
+    """The shared fake clock, started on the sample company's last day (2026-10-31 00:00 UTC).
 
-    It starts on the sample company's last day, so minted tokens and JWTs are "now" for both sides.
+    Minted tokens and JWTs are then "now" for both sides, as on the day of a run.
     """
 
-    def __init__(self, start: float = 1_793_404_800.0) -> None:  # 2026-10-31 00:00 UTC
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(0.0, seconds)
+    def __init__(self, start: float = 1_793_404_800.0) -> None:
+        super().__init__(start)
 
 
 @functools.cache

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
+import pyarrow as pa
 import pytest
 import requests
 from google_workspace import (
@@ -14,6 +16,7 @@ from google_workspace import (
     emulator,
     expected,
     service_account_key,
+    workspace,
 )
 
 from connectors.base import Window
@@ -192,3 +195,53 @@ def test_the_assertion_is_not_recorded(google, clock):
     (recorded,) = google.requests
     assert recorded.params["assertion"] == "<redacted>"
     assert CLIENT_EMAIL not in str(recorded)
+
+
+def test_a_page_token_is_honoured_by_an_emulator_that_never_served_its_query(google, clock):
+    # GIVEN a first page from one emulator, and a second emulator of the same company
+    first = get(google, maxResults=7, **hour()).json()
+    following = get(google, maxResults=7, pageToken=first["nextPageToken"], **hour())
+
+    with emulator(clock=clock.time) as fresh:
+        resumed = get(fresh, maxResults=7, pageToken=first["nextPageToken"], **hour())
+
+    # THEN the token alone says where the next page starts: the same page, byte for byte
+    assert resumed.status_code == 200
+    assert resumed.content == following.content
+
+
+def test_a_well_formed_page_token_naming_no_activity_of_the_range_is_a_400(google):
+    token = f"A:1793000000000000:-42:login:{google.workspace.customer_id}"
+
+    response = get(google, pageToken=token, **hour())
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == f"Invalid value '{token}' for pageToken"
+
+
+class CountingView:
+    """The tiny company's Google view, noting each range the emulator reads from it."""
+
+    def __init__(self) -> None:
+        self.view = workspace()
+        self.customer_id, self.domain = self.view.customer_id, self.view.domain
+        self.ranges: list[tuple[datetime, datetime]] = []
+
+    def activities(self, application: str, start: datetime, end: datetime) -> pa.Table:
+        self.ranges.append((start, end))
+        return self.view.activities(application, start, end)
+
+
+def test_a_long_query_is_read_from_the_company_a_few_days_at_a_time_as_it_is_paged():
+    view = CountingView()
+    months = hour("2026-05-04T00:00:00Z", "2026-10-31T00:00:00Z")
+    with emulator(view) as google:
+        token, pages = None, 0
+        while pages < 3:
+            body = get(google, maxResults=50, pageToken=token, **months).json()
+            token, pages = body["nextPageToken"], pages + 1
+
+    # Three pages of 50 are a few days of the tiny company's logins, not its six months.
+    read_from = min(start for start, _ in view.ranges)
+    assert datetime(2026, 10, 31) - read_from <= timedelta(days=8)
+    assert len(view.ranges) <= 6

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from google_workspace import (
     ACCESS_TOKEN,
@@ -46,7 +49,7 @@ def gets(server: GoogleEmulator) -> list:
 def test_a_week_of_each_entity_is_read_across_pages_exactly_as_the_company_has_it(
     google, clock, entity
 ):
-    # GIVEN pages of 50 activities and one query per day
+    # GIVEN pages of 50 activities
     window = last_days(7)
 
     table = read(connector(google, clock), entity, window)
@@ -109,6 +112,59 @@ def test_a_window_is_cut_into_queries_of_at_most_the_configured_span(google, clo
     assert by_key(table) == by_key(expected("token_activities", last_days(2)))
     spans = {(r.params["startTime"], r.params["endTime"]) for r in gets(google)}
     assert len(spans) == 4
+
+
+def test_by_default_a_window_is_read_as_queries_of_a_week(google, clock):
+    table = read(connector(google, clock), "login_activities", last_days(30))
+
+    assert by_key(table) == by_key(expected("login_activities", last_days(30)))
+    spans = {(r.params["startTime"], r.params["endTime"]) for r in gets(google)}
+    assert sorted(spans)[:2] == [
+        ("2026-10-02T00:00:00.000Z", "2026-10-09T00:00:00.000Z"),
+        ("2026-10-09T00:00:00.000Z", "2026-10-16T00:00:00.000Z"),
+    ]
+    assert len(spans) == 5  # four weeks and two days
+
+
+class EventsTogether:
+    """The tiny company's logins of a window as activities of two and three events: each event
+    takes the id, actor and address of the first of its group."""
+
+    def __init__(self, window: Window) -> None:
+        view = workspace()
+        self.customer_id, self.domain = view.customer_id, view.domain
+        logins = view.activities("login", window.start, window.end)
+        position = np.arange(logins.num_rows)
+        index = np.array([0, 1, 0, 1, 2])[position % 5]
+        first = pa.array(position - index)
+        columns = {
+            name: logins[name].take(first) if name in SAME_FOR_AN_ACTIVITY else logins[name]
+            for name in logins.column_names
+        }
+        columns["event_index"] = pa.array(index, pa.int32())
+        self.logins = pa.table(columns, schema=logins.schema)
+
+    def activities(self, application: str, start: datetime, end: datetime) -> pa.Table:
+        if application != "login":
+            return self.logins.schema.empty_table()
+        times = self.logins["id_time"]
+        return self.logins.filter(pc.and_(pc.greater_equal(times, start), pc.less(times, end)))
+
+
+SAME_FOR_AN_ACTIVITY = {
+    "id_time", "id_unique_qualifier", "id_application_name", "id_customer_id", "actor_email",
+    "actor_profile_id", "actor_caller_type", "ip_address",
+}  # fmt: skip
+
+
+def test_activities_of_several_events_are_served_whole_and_read_as_one_row_an_event(clock):
+    window = last_days(2)
+    view = EventsTogether(window)
+    with emulator(view, clock=clock.time) as google:
+        table = read(connector(google, clock), "login_activities", window)
+
+    assert by_key(table) == by_key(view.logins)
+    assert set(table["event_index"].to_pylist()) == {0, 1, 2}
 
 
 def test_the_service_account_mints_one_token_for_a_run_and_renews_it_before_it_expires(clock):
