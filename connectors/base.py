@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 import pyarrow as pa
@@ -54,6 +54,24 @@ class Window:
 
     start: datetime
     end: datetime
+
+    def naive_utc(self) -> Window:
+        """The same window with aware bounds converted to naive UTC; refuses an inverted one."""
+        start, end = (
+            moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+            for moment in (self.start, self.end)
+        )
+        if start > end:
+            raise ValueError(f"window starts after it ends: {self}")
+        return Window(start, end)
+
+    def split(self, span: timedelta) -> Iterator[Window]:
+        """Consecutive windows of at most `span` covering this one: bounded vendor queries."""
+        start = self.start
+        while start < self.end:
+            end = min(start + span, self.end)
+            yield Window(start, end)
+            start = end
 
 
 class Connector(Protocol):

@@ -7,7 +7,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import msgspec
@@ -192,7 +192,7 @@ class GoogleWorkspaceConnector:
             raise ValueError(f"google has no entity '{entity}'; it offers {names}")
         if window is None:
             raise ValueError(f"google {entity} are read per time window; pass a Window")
-        return self._batches(self._activities(chosen, _naive_utc(window)), chosen)
+        return self._batches(self._activities(chosen, window.naive_utc()), chosen)
 
     def _activities(self, entity: Entity, window: Window) -> Iterator[pa.RecordBatch]:
         """Activities of the window, read as bounded queries of at most `event_window_span`.
@@ -206,7 +206,7 @@ class GoogleWorkspaceConnector:
         """
         path = ACTIVITIES_PATH.format(application=APPLICATION_NAMES[entity.name])
         fields = token_fields if entity is TOKEN_ACTIVITIES else login_fields
-        for part in _split(window, self._event_window_span):
+        for part in window.split(self._event_window_span):
             params = {
                 "startTime": format_time(part.start),
                 "endTime": format_time(part.end),
@@ -412,21 +412,3 @@ def _name(activity: dict[str, Any], position: int) -> str:
     if isinstance(ident, dict) and ident.get("time") and ident.get("uniqueQualifier"):
         return f"activity {ident['time']}/{ident['uniqueQualifier']}"
     return f"item {position}"
-
-
-def _naive_utc(window: Window) -> Window:
-    start, end = (
-        moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-        for moment in (window.start, window.end)
-    )
-    if start > end:
-        raise ValueError(f"window starts after it ends: {window}")
-    return Window(start, end)
-
-
-def _split(window: Window, span: timedelta) -> Iterator[Window]:
-    start = window.start
-    while start < window.end:
-        end = min(start + span, window.end)
-        yield Window(start, end)
-        start = end

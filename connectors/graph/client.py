@@ -7,7 +7,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -215,7 +215,7 @@ class GraphConnector:
         if entity == SIGN_INS.name:
             if window is None:
                 raise ValueError("graph sign_ins are read per time window; pass a Window")
-            return self._sign_ins(_naive_utc(window))
+            return self._sign_ins(window.naive_utc())
         names = ", ".join(e.name for e in ENTITIES)
         raise ValueError(f"graph has no entity '{entity}'; it offers {names}")
 
@@ -249,7 +249,7 @@ class GraphConnector:
         with the window (the loader de-duplicates on the id in any case).
         """
         total = 0
-        for part in _split(window, self._event_window_span):
+        for part in window.split(self._event_window_span):
             query = (
                 f"createdDateTime ge {format_time(part.start)} "
                 f"and createdDateTime lt {format_time(part.end)}"
@@ -368,21 +368,3 @@ def _first_time(key: str, seen: set[str]) -> bool:
         return False
     seen.add(key)
     return True
-
-
-def _naive_utc(window: Window) -> Window:
-    start, end = (
-        moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-        for moment in (window.start, window.end)
-    )
-    if start > end:
-        raise ValueError(f"window starts after it ends: {window}")
-    return Window(start, end)
-
-
-def _split(window: Window, span: timedelta) -> Iterator[Window]:
-    start = window.start
-    while start < window.end:
-        end = min(start + span, window.end)
-        yield Window(start, end)
-        start = end

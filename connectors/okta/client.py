@@ -7,7 +7,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -154,7 +154,7 @@ class OktaConnector:
         if entity == SSO_EVENTS.name:
             if window is None:
                 raise ValueError("okta sso_events are read per time window; pass a Window")
-            return self._batches(self._sso_events(_naive_utc(window)), SSO_EVENTS)
+            return self._batches(self._sso_events(window.naive_utc()), SSO_EVENTS)
         names = ", ".join(e.name for e in ENTITIES)
         raise ValueError(f"okta has no entity '{entity}'; it offers {names}")
 
@@ -202,7 +202,7 @@ class OktaConnector:
         de-duplicates on the uuid in any case). Each page is read column-wise when it holds what
         Okta normally sends, and record by record otherwise, to name any unusable field.
         """
-        for part in _split(window, self._event_window_span):
+        for part in window.split(self._event_window_span):
             until = format_time(part.end)
             params = {
                 "since": format_time(part.start),
@@ -337,24 +337,6 @@ def _unseen(keys: pa.Array, previous: pa.Array) -> pa.Array:
 def _from_rows(pages: Iterable[Rows], entity: Entity) -> Iterator[pa.RecordBatch]:
     for rows in pages:
         yield pa.RecordBatch.from_pylist(rows, schema=entity.schema)
-
-
-def _naive_utc(window: Window) -> Window:
-    start, end = (
-        moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-        for moment in (window.start, window.end)
-    )
-    if start > end:
-        raise ValueError(f"window starts after it ends: {window}")
-    return Window(start, end)
-
-
-def _split(window: Window, span: timedelta) -> Iterator[Window]:
-    start = window.start
-    while start < window.end:
-        end = min(start + span, window.end)
-        yield Window(start, end)
-        start = end
 
 
 def _with_params(url: str | None, required: Mapping[str, str]) -> str | None:
