@@ -34,6 +34,8 @@ def refresh(paths: Paths, verbose: bool) -> bool:
 
     with dg.DagsterInstance.get() as instance:
         outcome = run_refresh(instance, log_dir=None if verbose else paths.data_dir / "logs")
+    for warning in outcome.warnings:
+        print(warning)
     for failure in outcome.failures:
         print(failure, file=sys.stderr)
     if outcome.log_file and not outcome.published:

@@ -16,6 +16,7 @@ class RefreshOutcome:
     run_id: str
     published: bool
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     log_file: Path | None = None
 
 
@@ -41,11 +42,17 @@ def run_refresh(instance: dg.DagsterInstance, *, log_dir: Path | None = None) ->
             raise_on_error=False,
             run_config=QUIET_LOGS if log_dir is not None else {},
         )
-    failures = [
-        f"Quality gate failed on {evaluation.asset_key.to_user_string()}:\n{evaluation.description}"
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed
-    ]
+    failures: list[str] = []
+    warnings: list[str] = []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        table = evaluation.asset_key.to_user_string()
+        detail = evaluation.description or evaluation.check_name
+        if evaluation.severity == dg.AssetCheckSeverity.WARN:
+            warnings.append(f"Warning on {table}: {detail}")
+        else:
+            failures.append(f"Check failed on {table}:\n{detail}")
     for failure in result.get_step_failure_events():
         error = failure.step_failure_data.error
         cause = error.cause if error and error.cause else error
@@ -59,5 +66,6 @@ def run_refresh(instance: dg.DagsterInstance, *, log_dir: Path | None = None) ->
         run_id=result.run_id,
         published=result.success and published,
         failures=failures,
+        warnings=warnings,
         log_file=log_file,
     )
