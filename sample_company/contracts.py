@@ -123,6 +123,9 @@ def _second_sku(main: Contract, app: Application, this_month: date, rng) -> Cont
     elapsed = (
         (this_month.year - main.start_date.year) * 12 + this_month.month - main.start_date.month
     )
+    # A lapsed main contract ended before this month: the add-on cannot start after it ended.
+    term = (main.end_date.year - main.start_date.year) * 12 + main.end_date.month
+    elapsed = min(elapsed, term - main.start_date.month)
     add_on = rng.random() < 0.5
     factor = 0.35 if add_on else 1.8
     return Contract(

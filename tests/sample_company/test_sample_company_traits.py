@@ -14,6 +14,7 @@ from decimal import Decimal
 import pyarrow.compute as pc
 import pytest
 
+import sample_company
 from sample_company.organisation import EXECUTIVE_TITLES
 
 LEGAL_WORDS = {
@@ -313,3 +314,13 @@ def test_survey_answers_come_from_employees_with_valid_scores(tiny):
     assert answers
     assert all(a["respondent_email"] in emails for a in answers)
     assert {a["satisfaction"] for a in answers} <= {1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize("scale", ["tiny", "S"])
+def test_every_contract_starts_on_or_before_its_end(scale: str) -> None:
+    # Regression: an add-on SKU of a lapsed contract could start after the contract had ended.
+    contracts = sample_company.generate(scale).contracts.to_pylist()
+
+    inverted = [c["contract_id"] for c in contracts if c["start_date"] > c["end_date"]]
+
+    assert inverted == []
