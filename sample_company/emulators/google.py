@@ -400,7 +400,8 @@ class GoogleEmulator(EmulatorServer):
         top = end if after is None else min(end, _EPOCH + timedelta(microseconds=after[0] + 1))
         low = datetime.combine((top - _MICROSECOND).date(), datetime.min.time())
         while top > start:
-            days = max(1, min(_CHUNK_DAYS, int(MAX_RESULTS / self._per_day.get(application, 1e9))))
+            per_day = self._per_day.get(application)  # unknown: read one day to learn it
+            days = 1 if per_day is None else max(1, min(_CHUNK_DAYS, int(MAX_RESULTS / per_day)))
             low = max(low - (days - 1) * _DAY, start)
             table = self.workspace.activities(application, low, top)
             if top - low >= _DAY:  # a day or more: how many events a day the company has
