@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import msgspec
@@ -398,3 +398,22 @@ def _int_header(headers: Mapping[str, str], *names: str) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class HttpConnector:
+    """What every API connector built on `HttpSource` shares: it closes its session as a context
+    manager, and its repr shows where it reads, never a credential."""
+
+    _http: HttpSource
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._http.base_url!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()

@@ -36,7 +36,7 @@ from connectors.google.records import (
     token_fields,
 )
 from connectors.google.transport import GoogleHttpSource, TokenRefusedError
-from connectors.http import HttpSettings
+from connectors.http import HttpConnector, HttpSettings
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ AUTH_HINT = (
 )
 
 
-class GoogleWorkspaceConnector:
+class GoogleWorkspaceConnector(HttpConnector):
     """Reads a Google Workspace customer's OAuth token and login activity reports.
 
     Credentials: either `service_account_key` (the JSON key as a mapping, its text, or the path
@@ -162,17 +162,8 @@ class GoogleWorkspaceConnector:
             base_url, subject=subject, key_env=key_env, token_env=token_env, **credential, **options
         )
 
-    def __repr__(self) -> str:
-        return f"GoogleWorkspaceConnector(base_url={self._http.base_url!r})"
-
-    def __enter__(self) -> GoogleWorkspaceConnector:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def close(self) -> None:
-        self._http.close()
+        super().close()
         if isinstance(self._tokens, ServiceAccountTokens):
             self._tokens.close()
 

@@ -18,7 +18,13 @@ import requests
 
 from connectors.base import Entity, Window
 from connectors.errors import ConfigError, RecordError, SourceError
-from connectors.http import HttpSettings, HttpSource, NotFoundError, first_path_segments
+from connectors.http import (
+    HttpConnector,
+    HttpSettings,
+    HttpSource,
+    NotFoundError,
+    first_path_segments,
+)
 from connectors.okta.entities import APP_USERS, APPS, ENTITIES, SSO_EVENTS, USERS
 from connectors.okta.log_events import as_json_objects, decode_page, sso_event_batch
 from connectors.okta.records import (
@@ -47,7 +53,7 @@ AUTH_HINT = " (an Okta API token of a read-only administrator, sent as 'SSWS <to
 Rows = list[dict[str, Any]]
 
 
-class OktaConnector:
+class OktaConnector(HttpConnector):
     """Reads one Okta org through the Management API, page by page, into Arrow batches.
 
     `page_size` is the `limit` asked of the users, apps and app-users lists; by default each
@@ -122,18 +128,6 @@ class OktaConnector:
         if not token.strip():
             raise ConfigError(cls.source, token_env, "environment variable is not set")
         return cls(base_url, token, token_env=token_env, **options)
-
-    def __repr__(self) -> str:
-        return f"OktaConnector(base_url={self._http.base_url!r})"
-
-    def __enter__(self) -> OktaConnector:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     def entities(self) -> Sequence[Entity]:
         return ENTITIES

@@ -16,7 +16,7 @@ import requests
 
 from connectors.base import Entity, Window
 from connectors.errors import ConfigError, RecordError, SourceError
-from connectors.http import HttpSettings
+from connectors.http import HttpConnector, HttpSettings
 from connectors.servicenow.entities import ENTITIES, TABLES, ServiceNowTable
 from connectors.servicenow.records import BadFieldError, record_row
 from connectors.servicenow.transport import ServiceNowHttp
@@ -29,7 +29,7 @@ MAX_PAGE_SIZE = 10_000
 AuthMode = Literal["basic", "oauth"]
 
 
-class ServiceNowConnector:
+class ServiceNowConnector(HttpConnector):
     """Reads one ServiceNow instance through the Table API, page by page, into Arrow batches.
 
     Each table is read in `sys_id` order with `sysparm_offset` paging, following the offsets of
@@ -121,18 +121,6 @@ class ServiceNowConnector:
             token_env=token_env,
             **options,
         )
-
-    def __repr__(self) -> str:
-        return f"ServiceNowConnector(base_url={self._http.base_url!r})"
-
-    def __enter__(self) -> ServiceNowConnector:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     def entities(self) -> Sequence[Entity]:
         return ENTITIES

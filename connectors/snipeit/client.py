@@ -17,7 +17,7 @@ import requests
 
 from connectors.base import Entity, Window
 from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
-from connectors.http import HttpSettings
+from connectors.http import HttpConnector, HttpSettings
 from connectors.snipeit.entities import ENTITIES, LICENSE_SEATS, LICENSES
 from connectors.snipeit.records import BadFieldError, license_row, seat_row
 from connectors.snipeit.transport import SnipeItHttp, error_text
@@ -41,7 +41,7 @@ class _VanishedError(SourceError):
     """Snipe-IT says the record a path names does not exist (deleted while being read)."""
 
 
-class SnipeItConnector:
+class SnipeItConnector(HttpConnector):
     """Reads one Snipe-IT instance through its REST API, page by page, into Arrow batches.
 
     Both entities are full snapshots. Lists are paged with `limit`/`offset` in ascending `id`
@@ -113,18 +113,6 @@ class SnipeItConnector:
         if not token.strip():
             raise ConfigError(cls.source, token_env, "environment variable is not set")
         return cls(base_url, token, token_env=token_env, **options)
-
-    def __repr__(self) -> str:
-        return f"SnipeItConnector(base_url={self._http.base_url!r})"
-
-    def __enter__(self) -> SnipeItConnector:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     def entities(self) -> Sequence[Entity]:
         return ENTITIES
