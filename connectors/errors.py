@@ -32,3 +32,12 @@ class RecordError(SourceError):
         shown = "; ".join(f"{rec} field '{field}': {why}" for rec, field, why in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         super().__init__(source, f"{where}: {len(problems)} bad record(s): {shown}{more}")
+
+
+class BadFieldError(ValueError):
+    """One field of one vendor object cannot be landed; the connector adds source and record."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")

@@ -11,16 +11,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.errors import BadFieldError
+
 Row = dict[str, Any]
-
-
-class BadFieldError(ValueError):
-    """One field of one activity cannot be landed."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
 
 
 def format_time(moment: datetime) -> str:

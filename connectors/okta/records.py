@@ -10,14 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-
-class BadFieldError(ValueError):
-    """One field of one Okta object cannot be landed."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
+from connectors.errors import BadFieldError
 
 
 def format_time(moment: datetime) -> str:

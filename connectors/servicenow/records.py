@@ -10,16 +10,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from connectors.errors import BadFieldError
 from connectors.servicenow.entities import TableField
-
-
-class BadFieldError(ValueError):
-    """One field of one ServiceNow record cannot be landed."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
 
 
 def record_row(record: dict[str, Any], fields: tuple[TableField, ...]) -> dict[str, Any]:

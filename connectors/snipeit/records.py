@@ -14,18 +14,11 @@ from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.errors import BadFieldError
+
 #: Fields of a licence never landed: `product_key` is the licence's serial, a secret.
 SECRET_FIELDS = frozenset({"product_key"})
 _CENT = Decimal("0.01")
-
-
-class BadFieldError(ValueError):
-    """One field of one Snipe-IT object cannot be landed."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{field}: {reason}")
 
 
 def license_row(licence: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
