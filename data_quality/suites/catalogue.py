@@ -85,3 +85,6 @@ APPLICATIONS = Suite(
         ),
     ),
 )
+
+# Every suite of this area; data_quality.suites publishes the tables they name.
+SUITES: tuple[Suite, ...] = (APPLICATIONS,)

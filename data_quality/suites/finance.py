@@ -93,3 +93,9 @@ APPLICATION_OBJECTIVES = Suite(
         non_negative("allocated_annual_cost_usd", NEGATIVE_MONEY),
     ),
 )
+
+# Every suite of this area; data_quality.suites publishes the tables they name.
+SUITES: tuple[Suite, ...] = (
+    OBJECTIVES,
+    APPLICATION_OBJECTIVES,
+)

@@ -73,3 +73,6 @@ AUDIT_SUMMARY = Suite(
         ),
     ),
 )
+
+# Every suite of this area; data_quality.suites publishes the tables they name.
+SUITES: tuple[Suite, ...] = (AUDIT_SUMMARY,)

@@ -94,3 +94,6 @@ LICENSE_UTILIZATION = Suite(
         ),
     ),
 )
+
+# Every suite of this area; data_quality.suites publishes the tables they name.
+SUITES: tuple[Suite, ...] = (LICENSE_UTILIZATION,)

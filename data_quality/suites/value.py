@@ -30,3 +30,6 @@ APPLICATION_ROI = Suite(
         ),
     ),
 )
+
+# Every suite of this area; data_quality.suites publishes the tables they name.
+SUITES: tuple[Suite, ...] = (APPLICATION_ROI,)

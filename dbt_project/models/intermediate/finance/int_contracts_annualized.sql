@@ -26,6 +26,7 @@ annualized as (
         contracts.vendor_name,
         contracts.product_name,
         contracts.category,
+        contracts.sku,
         contracts.owner_email,
         contracts.seats,
         contracts.unit_price,
@@ -33,6 +34,8 @@ annualized as (
         contracts.billing_period,
         contracts.start_date,
         contracts.end_date,
+        contracts.is_auto_renew,
+        contracts.notice_period_days,
         contracts.start_date <= {{ as_of_date() }}
         and contracts.end_date >= {{ as_of_date() }} as is_active,
         {{ annualise('contracts.seats * contracts.unit_price', 'contracts.billing_period') }}
