@@ -31,7 +31,9 @@ def refresh(paths: Paths, verbose: bool) -> bool:
     import dagster as dg
 
     from pipelines.refresh import run_refresh
+    from pipelines.storage import use_write_ahead_log
 
+    use_write_ahead_log()
     with dg.DagsterInstance.get() as instance:
         outcome = run_refresh(instance, log_dir=None if verbose else paths.data_dir / "logs")
     for warning in outcome.warnings:

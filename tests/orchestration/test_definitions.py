@@ -1,15 +1,18 @@
 """The asset graph users see: raw → staging → intermediate → marts → checks → published."""
 
+import inspect
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster_dbt import DbtCliResource
 
 from data_quality.suites import SUITES
 from pipelines.definitions import defs
-from pipelines.transform.dbt import dbt_build_args
+from pipelines.transform.dbt import dbt_build_args, dbt_cli, dbt_project, run_summary
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +74,27 @@ def test_workspace_points_at_the_definitions_module() -> None:
     workspace = (Path(__file__).parents[2] / "workspace.yaml").read_text(encoding="utf-8")
 
     assert "module_name: pipelines.definitions" in workspace
+
+
+def test_the_dagster_dbt_hooks_the_dbt_resource_replaces_still_exist() -> None:
+    # AuditDbtCli overrides two private members to skip start-up work; if dagster-dbt renames
+    # them the overrides would silently stop applying.
+    assert isinstance(inspect.getattr_static(DbtCliResource, "_cli_version"), cached_property)
+    assert callable(getattr(DbtCliResource, "_initialize_dbt_core_adapter", None))
+    assert dbt_cli(dbt_project())._cli_version.major == 1
+
+
+def test_the_dbt_summary_counts_nodes_and_names_those_that_did_not_pass() -> None:
+    run_results = {
+        "results": [
+            {"unique_id": "model.software_audit.applications", "status": "success"},
+            {"unique_id": "test.software_audit.unique_applications_id.1a", "status": "pass"},
+            {"unique_id": "test.software_audit.not_null_applications_name.2b", "status": "fail"},
+            {"unique_id": "test.software_audit.accepted_values_x.3c", "status": "warn"},
+        ]
+    }
+
+    assert run_summary(run_results) == (
+        "dbt: 1 model success, 1 test fail, 1 test pass, 1 test warn; not passed: "
+        "test accepted_values_x (warn), test not_null_applications_name (fail)"
+    )
