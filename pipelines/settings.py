@@ -38,6 +38,11 @@ class Paths:
         return self.data_dir / "published" / "audit.duckdb"
 
     @property
+    def validation_reports(self) -> Path:
+        """One HTML validation report per run of the quality gate, and `latest.html`."""
+        return self.data_dir / "reports" / "validation"
+
+    @property
     def sample(self) -> Path:
         return self.data_dir / "sample"
 

@@ -232,3 +232,16 @@ def test_a_corrupt_input_fails_the_gate_and_keeps_the_last_publication(
     failures = "\n".join(corrupted.outcome.failures)
     assert "license_utilization" in failures
     assert "seats_purchased" in failures
+
+
+def test_the_validation_report_of_the_failed_run_shows_the_failing_check_and_its_history(
+    refreshes: Refreshes,
+) -> None:
+    latest = refreshes.paths.validation_reports / "latest.html"
+    page = latest.read_text(encoding="utf-8")
+
+    assert refreshes.corrupted.outcome.run_id in page
+    assert 'license_utilization: <span class="fail">FAILED: not published</span>' in page
+    assert "seats_purchased_non_negative" in page
+    assert (refreshes.paths.validation_reports / f"{refreshes.first.outcome.run_id}.html").exists()
+    assert "The last 3 runs" in page
