@@ -1,0 +1,88 @@
+with
+
+events as (
+
+    select * from {{ ref('int_usage_events_unioned') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('qualifying_event_rules') }}
+
+),
+
+names_resolved as (
+
+    select * from {{ ref('int_application_names_resolved') }}
+
+),
+
+application_keys as (
+
+    select distinct
+        name_match_key,
+        application_id
+    from names_resolved
+
+),
+
+rules_resolved as (
+
+    -- a rule naming an application the catalogue does not know applies to nothing
+    select
+        application_keys.application_id,
+        rules.source_system,
+        coalesce(rules.event_type_pattern, '%') as event_type_pattern,
+        rules.event_detail_pattern
+    from rules
+    left join application_keys
+        on {{ match_key('rules.application_name') }} = application_keys.name_match_key
+    where rules.application_name is null or application_keys.application_id is not null
+
+),
+
+applications_with_rules as (
+
+    select distinct application_id
+    from rules_resolved
+    where application_id is not null
+
+),
+
+qualified as (
+
+    -- an application's own rules replace the default ones (rules without an application);
+    -- an event matching several rules is still one event
+    select
+        events.application_id,
+        events.user_key,
+        events.activity_date,
+        events.source_system,
+        sum(events.event_count) as event_count
+    from events
+    left join applications_with_rules
+        on events.application_id = applications_with_rules.application_id
+    where exists (
+        select 1
+        from rules_resolved
+        where
+            rules_resolved.source_system = events.source_system
+            and events.event_type like rules_resolved.event_type_pattern
+            and (
+                rules_resolved.event_detail_pattern is null
+                or events.event_detail like rules_resolved.event_detail_pattern
+            )
+            and (
+                rules_resolved.application_id = events.application_id
+                or (
+                    rules_resolved.application_id is null
+                    and applications_with_rules.application_id is null
+                )
+            )
+    )
+    group by events.application_id, events.user_key, events.activity_date, events.source_system
+
+)
+
+select * from qualified
