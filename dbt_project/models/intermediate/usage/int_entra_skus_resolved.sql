@@ -35,9 +35,9 @@ resolved as (
         subscribed_skus.sku_id,
         subscribed_skus.sku_part_number,
         application_keys.application_id,
-        coalesce(sku_applications.contract_sku, subscribed_skus.sku_part_number) as sku,
         subscribed_skus.enabled_units,
-        subscribed_skus.consumed_units
+        subscribed_skus.consumed_units,
+        coalesce(sku_applications.contract_sku, subscribed_skus.sku_part_number) as sku
     from subscribed_skus
     inner join sku_applications
         on subscribed_skus.sku_part_number = sku_applications.sku_part_number

@@ -33,8 +33,8 @@ rules_resolved as (
     select
         application_keys.application_id,
         rules.source_system,
-        coalesce(rules.event_type_pattern, '%') as event_type_pattern,
-        rules.event_detail_pattern
+        rules.event_detail_pattern,
+        coalesce(rules.event_type_pattern, '%') as event_type_pattern
     from rules
     left join application_keys
         on {{ match_key('rules.application_name') }} = application_keys.name_match_key
@@ -50,38 +50,49 @@ applications_with_rules as (
 
 ),
 
-qualified as (
+matched as (
 
     -- an application's own rules replace the default ones (rules without an application);
     -- an event matching several rules is still one event
-    select
+    select distinct
+        events.source_system,
         events.application_id,
         events.user_key,
         events.activity_date,
-        events.source_system,
-        sum(events.event_count) as event_count
+        events.event_type,
+        events.event_detail,
+        events.event_count
     from events
     left join applications_with_rules
         on events.application_id = applications_with_rules.application_id
-    where exists (
-        select 1
-        from rules_resolved
-        where
-            rules_resolved.source_system = events.source_system
+    inner join rules_resolved
+        on
+            events.source_system = rules_resolved.source_system
             and events.event_type like rules_resolved.event_type_pattern
             and (
                 rules_resolved.event_detail_pattern is null
                 or events.event_detail like rules_resolved.event_detail_pattern
             )
             and (
-                rules_resolved.application_id = events.application_id
+                events.application_id = rules_resolved.application_id
                 or (
                     rules_resolved.application_id is null
                     and applications_with_rules.application_id is null
                 )
             )
-    )
-    group by events.application_id, events.user_key, events.activity_date, events.source_system
+
+),
+
+qualified as (
+
+    select
+        application_id,
+        user_key,
+        activity_date,
+        source_system,
+        sum(event_count) as event_count
+    from matched
+    group by application_id, user_key, activity_date, source_system
 
 )
 

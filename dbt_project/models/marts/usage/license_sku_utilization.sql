@@ -113,12 +113,12 @@ unlicensed_active_users as (
 skus as (
 
     select
+        entra_skus.consumed_units as seats_assigned,
         coalesce(contract_skus.application_id, entra_skus.application_id) as application_id,
         coalesce(contract_skus.sku, entra_skus.sku) as sku,
         case when contract_skus.sku is not null then 'contracts' else 'entra' end
             as seats_purchased_source,
         coalesce(contract_skus.seats_purchased, entra_skus.enabled_units, 0) as seats_purchased,
-        entra_skus.consumed_units as seats_assigned,
         case when entra_skus.sku is not null then 'assigned_licenses' else 'seat_share' end
             as active_user_attribution,
         coalesce(contract_skus.annual_license_cost_usd, 0) as annual_license_cost_usd

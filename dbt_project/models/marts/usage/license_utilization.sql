@@ -144,13 +144,15 @@ final as (
         cast(inactive_assigned_seats as integer) as inactive_assigned_seats,
         cast(unassigned_seats as integer) as unassigned_seats,
         is_over_allocation_risk,
-        {{ money('cost_per_active_user_usd') }} as cost_per_active_user_usd,
 
         -- how the unused cost moves with the activity window
         {% for days in windows -%}
             {{ money('coalesce(unused_seats_' ~ days ~ 'd * cost_per_seat_usd, 0)') }}
-                as unused_license_cost_{{ days }}d_usd{{ ',' if not loop.last }}
-        {% endfor %}
+                as unused_license_cost_{{ days }}d_usd,
+        {% endfor -%}
+
+        -- what each person who used the application costs
+        {{ money('cost_per_active_user_usd') }} as cost_per_active_user_usd
 
     from measured
 
