@@ -34,13 +34,24 @@ SOUND_MARTS = {
                unused::integer as unused_seats, over::integer as over_allocated_seats,
                pct::decimal(9, 2) as utilization_pct, cost::decimal(18, 2) as
                annual_license_cost_usd, per_seat::decimal(18, 2) as cost_per_seat_usd,
-               unused_cost::decimal(18, 2) as unused_license_cost_usd
+               unused_cost::decimal(18, 2) as unused_license_cost_usd,
+               60 as activity_window_days, exempt::integer as exempt_seats,
+               never::integer as never_active_assigned_users,
+               inactive::integer as inactive_assigned_seats,
+               greatest(seats_purchased - seats_assigned, 0)::integer as unassigned_seats,
+               seats_assigned > 0.9 * seats_purchased and seats_purchased > 0
+                   as is_over_allocation_risk,
+               (cost / nullif(a60, 0))::decimal(18, 2) as cost_per_active_user_usd,
+               (unused_cost + 120)::decimal(18, 2) as unused_license_cost_30d_usd,
+               unused_cost::decimal(18, 2) as unused_license_cost_60d_usd,
+               unused_cost::decimal(18, 2) as unused_license_cost_90d_usd
         from (values
-            ('app_a', 'Slack', 100, 90, 70, 80, 85, 20, 0, 80.00, 12000.00, 120.00, 2400.00),
-            ('app_b', 'Figma', 2, 5, 4, 6, 6, 0, 3, 300.00, 900.50, 450.25, 0.00),
-            ('app_c', 'Notion', 0, 0, 0, 0, 0, 0, 0, null, 0.00, null, 0.00)
+            ('app_a', 'Slack', 100, 90, 70, 80, 85, 20, 0, 80.00, 12000.00, 120.00, 2400.00,
+             2, 3, 8),
+            ('app_b', 'Figma', 2, 5, 4, 6, 6, 0, 3, 300.00, 900.50, 450.25, 0.00, 0, 0, 0),
+            ('app_c', 'Notion', 0, 0, 0, 0, 0, 0, 0, null, 0.00, null, 0.00, 0, 0, 0)
         ) as t(application_id, application_name, seats_purchased, seats_assigned, a30, a60, a90,
-               unused, over, pct, cost, per_seat, unused_cost)
+               unused, over, pct, cost, per_seat, unused_cost, exempt, never, inactive)
     """,
     "objectives": """
         select objective_id, objective_name, owner_title, value_type, business_mode, kpi,

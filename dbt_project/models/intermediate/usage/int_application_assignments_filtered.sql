@@ -20,10 +20,15 @@ okta_apps as (
 
 filtered as (
 
-    -- a user assigned to several Okta apps of one application holds one seat of it
-    select distinct
+    -- a user assigned to several Okta apps of one application holds one seat of it, provisioned
+    -- with the first of those assignments
+    select
         okta_apps.application_id,
-        app_users.user_id
+        app_users.user_id,
+        -- the same key as the sign-ins', so a seat meets its holder's activity
+        coalesce(lower(users.email), lower(users.okta_login), 'okta:' || users.user_id)
+            as user_key,
+        min(coalesce(app_users.created_at, users.created_at)) as provisioned_at
     from app_users
     inner join users
         on app_users.user_id = users.user_id
@@ -32,6 +37,7 @@ filtered as (
     where
         app_users.assignment_status in ('ACTIVE', 'PROVISIONED')
         and users.user_status != 'DEPROVISIONED'
+    group by okta_apps.application_id, app_users.user_id, user_key
 
 )
 
