@@ -143,7 +143,9 @@ def test_a_contract_flagged_as_paid_without_spend_lines_is_blocked(marts) -> Non
 
 
 def test_a_refund_labelled_as_a_purchase_is_blocked(marts) -> None:
-    marts.execute("update marts.spend set charge_category = 'Purchase' where spend_line_id = 'AP-2'")
+    marts.execute(
+        "update marts.spend set charge_category = 'Purchase' where spend_line_id = 'AP-2'"
+    )
 
     assert failed_checks(marts, "spend") == {"credits_are_exactly_the_negative_lines": True}
 
