@@ -64,16 +64,16 @@ classified as (
     select
         spend_lines.*,
         rule_matches.cost_type,
+        rule_matches.charge_frequency,
+        covering_contracts.contract_id,
+        covering_contracts.sku as contract_sku,
+        covering_contracts.category as contract_category,
         -- FOCUS: a negative line (a credit note) is a Credit whatever it was for
         case
             when spend_lines.amount < 0 then 'Credit'
             else rule_matches.charge_category
         end as charge_category,
-        rule_matches.charge_frequency,
-        covering_contracts.contract_id,
-        covering_contracts.contract_id is not null as has_contract,
-        covering_contracts.sku as contract_sku,
-        covering_contracts.category as contract_category
+        covering_contracts.contract_id is not null as has_contract
     from spend_lines
     left join rule_matches
         on

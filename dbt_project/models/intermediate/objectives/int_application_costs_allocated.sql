@@ -121,6 +121,13 @@ aligned as (
 
 ),
 
+aligned_applications as (
+
+    select distinct application_id
+    from application_objectives
+
+),
+
 unaligned as (
 
     select
@@ -131,11 +138,9 @@ unaligned as (
         cast(application_cents.annual_cost_cents * 0.01 as decimal(18, 2))
             as allocated_annual_cost_usd
     from application_cents
-    where not exists (
-        select 1
-        from application_objectives
-        where application_objectives.application_id = application_cents.application_id
-    )
+    left join aligned_applications
+        on application_cents.application_id = aligned_applications.application_id
+    where aligned_applications.application_id is null
 
 ),
 
