@@ -77,6 +77,9 @@ MART_COLUMNS = {
         ("horizon_quarters", "INTEGER"),
         ("annual_value", "DECIMAL(18,2)"),
         ("annual_value_usd", "DECIMAL(18,2)"),
+        ("application_count", "INTEGER"),
+        ("allocated_annual_cost_usd", "DECIMAL(18,2)"),
+        ("spend_share_pct", "DECIMAL(9,2)"),
     ],
     "application_objectives": [
         ("application_id", "VARCHAR"),

@@ -56,12 +56,17 @@ SOUND_MARTS = {
     "objectives": """
         select objective_id, objective_name, owner_title, value_type, business_mode, kpi,
                horizon_quarters::integer as horizon_quarters,
-               annual_value_usd::decimal(18, 2) as annual_value_usd
+               annual_value_usd::decimal(18, 2) as annual_value_usd,
+               application_count::integer as application_count,
+               allocated::decimal(18, 2) as allocated_annual_cost_usd,
+               share::decimal(9, 2) as spend_share_pct
         from (values
-            ('obj_1', 'Grow revenue', 'CRO', 'top_line', 'grow', 'ARR', 4, 1000000.00),
-            ('obj_2', 'Cut costs', 'CFO', 'bottom_line', 'run', 'Opex', 8, 250000.00)
+            ('obj_1', 'Grow revenue', 'CRO', 'top_line', 'grow', 'ARR', 4, 1000000.00, 2, 6000.00,
+             46.51),
+            ('obj_2', 'Cut costs', 'CFO', 'bottom_line', 'run', 'Opex', 8, 250000.00, 1, 6000.00,
+             46.51)
         ) as t(objective_id, objective_name, owner_title, value_type, business_mode, kpi,
-               horizon_quarters, annual_value_usd)
+               horizon_quarters, annual_value_usd, application_count, allocated, share)
     """,
     "application_objectives": """
         select application_id, objective_id, owner_title, value_type, business_mode,

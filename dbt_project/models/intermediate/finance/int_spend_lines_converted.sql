@@ -26,8 +26,12 @@ converted as (
         spend.invoice_id,
         spend.vendor_name,
         spend.product_name,
+        spend.description,
+        spend.cost_center,
         spend.payment_method,
         spend.invoice_date,
+        spend.service_period_start,
+        spend.service_period_end,
         spend.amount,
         spend.currency,
         -- each line at the rate of the month it was invoiced: what was actually paid

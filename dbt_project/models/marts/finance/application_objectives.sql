@@ -12,6 +12,12 @@ objectives as (
 
 ),
 
+allocations as (
+
+    select * from {{ ref('int_application_costs_allocated') }}
+
+),
+
 final as (
 
     select
@@ -30,12 +36,16 @@ final as (
         -- amounts
         {{ money('application_objectives.attributed_annual_value_usd') }}
             as attributed_annual_value_usd,
-        {{ money('application_objectives.allocated_annual_cost_usd') }}
-            as allocated_annual_cost_usd
+        -- whole cents that add up to the application's published annual cost
+        allocations.allocated_annual_cost_usd
 
     from application_objectives
     inner join objectives
         on application_objectives.objective_id = objectives.objective_id
+    inner join allocations
+        on
+            application_objectives.application_id = allocations.application_id
+            and application_objectives.objective_id = allocations.objective_id
 
 )
 
