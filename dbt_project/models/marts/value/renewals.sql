@@ -20,7 +20,7 @@ license_utilization as (
 
 application_seats as (
 
-    -- seats of all the application's contracts in force: the others cover part of the need
+    -- seats of all the application's contracts in force, which share the application's need
     select
         application_id,
         sum(seats) as active_seats
@@ -49,7 +49,7 @@ ending as (
         applications.seen_in_okta as has_usage_data,
         license_utilization.active_users,
         license_utilization.utilization_pct,
-        application_seats.active_seats - contracts.seats as other_contract_seats
+        application_seats.active_seats
     from contracts
     inner join applications
         on contracts.application_id = applications.application_id
@@ -67,14 +67,14 @@ recommended as (
 
     select
         *,
-        -- without identity-provider usage the active count is unknown, not zero: no advice
+        -- without identity-provider usage the active count is unknown, not zero: no advice;
+        -- several contracts in force share the need in proportion to their seats
         case
             when has_usage_data
                 then
-                    greatest(
-                        ceil(active_users * (1 + {{ var('right_size_seat_buffer') }}))
-                        - other_contract_seats,
-                        0
+                    ceil(
+                        active_users * (1 + {{ var('right_size_seat_buffer') }})
+                        * seats / active_seats
                     )
         end as recommended_seats
     from ending
