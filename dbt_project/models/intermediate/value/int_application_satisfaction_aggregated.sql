@@ -43,15 +43,15 @@ answered as (
 aggregated as (
 
     select
+        answered.satisfaction_mean,
+        answered.active_satisfaction_mean,
+        answered.inactive_satisfaction_mean,
         coalesce(answered.application_id, known_users.application_id) as application_id,
         coalesce(answered.response_count, 0) as response_count,
-        answered.satisfaction_mean,
         coalesce(known_users.known_user_count, 0) as known_user_count,
         coalesce(answered.known_respondent_count, 0) as known_respondent_count,
         coalesce(answered.active_response_count, 0) as active_response_count,
-        answered.active_satisfaction_mean,
-        coalesce(answered.inactive_response_count, 0) as inactive_response_count,
-        answered.inactive_satisfaction_mean
+        coalesce(answered.inactive_response_count, 0) as inactive_response_count
     from answered
     full outer join known_users
         on answered.application_id = known_users.application_id

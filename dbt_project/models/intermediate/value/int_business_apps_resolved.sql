@@ -33,12 +33,12 @@ resolved as (
 
     select
         business_apps.business_app_id,
-        coalesce(names_resolved.application_id, match_keys.application_id) as application_id,
         business_apps.business_app_name,
         business_apps.life_cycle_stage,
         business_apps.operational_status_label,
         business_apps.updated_at,
-        life_cycle_scores.technical_score as life_cycle_score
+        life_cycle_scores.technical_score as life_cycle_score,
+        coalesce(names_resolved.application_id, match_keys.application_id) as application_id
     from business_apps
     left join names_resolved
         on business_apps.business_app_name = names_resolved.application_name

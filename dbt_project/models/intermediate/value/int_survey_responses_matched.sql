@@ -22,8 +22,8 @@ answers as (
 
     select
         names_resolved.application_id,
-        lower(trim(survey_responses.respondent_email)) as user_key,
         survey_responses.satisfaction_score,
+        lower(trim(survey_responses.respondent_email)) as user_key,
         -- a respondent who answered several times speaks once, with their latest answer
         row_number() over (
             partition by

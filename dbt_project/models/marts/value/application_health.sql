@@ -26,15 +26,15 @@ scored as (
     select
         applications.application_id,
         applications.application_name,
+        satisfaction.satisfaction_mean,
+        satisfaction.active_satisfaction_mean,
+        satisfaction.inactive_satisfaction_mean,
+        license_utilization.utilization_pct,
         coalesce(satisfaction.response_count, 0) as response_count,
         coalesce(satisfaction.known_user_count, 0) as known_user_count,
         coalesce(satisfaction.known_respondent_count, 0) as known_respondent_count,
-        satisfaction.satisfaction_mean,
         coalesce(satisfaction.active_response_count, 0) as active_response_count,
-        satisfaction.active_satisfaction_mean,
         coalesce(satisfaction.inactive_response_count, 0) as inactive_response_count,
-        satisfaction.inactive_satisfaction_mean,
-        license_utilization.utilization_pct,
         (satisfaction.satisfaction_mean - {{ lowest_score }}) * 100.0
         / ({{ highest_score }} - {{ lowest_score }}) as satisfaction_score,
         -- least() skips nulls in DuckDB: an unknown utilization must stay unknown
@@ -62,11 +62,13 @@ weighted as (
         / nullif(
             case
                 when satisfaction_score is not null
-                    then {{ var('health_satisfaction_weight') }} else 0
+                    then {{ var('health_satisfaction_weight') }}
+                else 0
             end
             + case
                 when utilization_score is not null
-                    then {{ var('health_utilization_weight') }} else 0
+                    then {{ var('health_utilization_weight') }}
+                else 0
             end,
             0
         ) as health_score

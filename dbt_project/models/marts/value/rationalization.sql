@@ -83,8 +83,14 @@ fitted as (
             + coalesce(adoption_score * {{ var('time_adoption_weight') }}, 0)
         )
         / nullif(
-            case when value_score is not null then {{ var('time_value_weight') }} else 0 end
-            + case when adoption_score is not null then {{ var('time_adoption_weight') }} else 0 end,
+            case
+                when value_score is not null then {{ var('time_value_weight') }}
+                else 0
+            end
+            + case
+                when adoption_score is not null then {{ var('time_adoption_weight') }}
+                else 0
+            end,
             0
         ) as functional_fit_evidence,
         (
@@ -92,8 +98,14 @@ fitted as (
             + coalesce(life_cycle_score * {{ var('time_life_cycle_weight') }}, 0)
         )
         / nullif(
-            case when satisfaction_score is not null then {{ var('time_satisfaction_weight') }} else 0 end
-            + case when life_cycle_score is not null then {{ var('time_life_cycle_weight') }} else 0 end,
+            case
+                when satisfaction_score is not null then {{ var('time_satisfaction_weight') }}
+                else 0
+            end
+            + case
+                when life_cycle_score is not null then {{ var('time_life_cycle_weight') }}
+                else 0
+            end,
             0
         ) as technical_fit_evidence
     from capped

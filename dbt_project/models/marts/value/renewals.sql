@@ -44,12 +44,12 @@ ending as (
         contracts.is_auto_renew,
         contracts.notice_period_days,
         contracts.end_date,
-        -- no recorded notice period: notice can be given up to the last day
-        contracts.end_date - coalesce(contracts.notice_period_days, 0) as notice_deadline_date,
-        applications.seen_in_okta as has_usage_data,
         license_utilization.active_users,
         license_utilization.utilization_pct,
-        application_seats.active_seats
+        application_seats.active_seats,
+        applications.seen_in_okta as has_usage_data,
+        -- no recorded notice period: notice can be given up to the last day
+        contracts.end_date - coalesce(contracts.notice_period_days, 0) as notice_deadline_date
     from contracts
     inner join applications
         on contracts.application_id = applications.application_id
@@ -112,7 +112,8 @@ final as (
         -- dates
         end_date,
         notice_deadline_date,
-        cast(notice_deadline_date - {{ as_of_date() }} as integer) as notice_deadline_remaining_days,
+        cast(notice_deadline_date - {{ as_of_date() }} as integer)
+            as notice_deadline_remaining_days,
 
         -- flags
         owner_email is null as is_owner_missing,
