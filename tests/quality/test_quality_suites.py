@@ -83,12 +83,26 @@ SOUND_MARTS = {
     "application_roi": """
         select application_id, application_name, cost::decimal(18, 2) as annual_cost_usd,
                benefit::decimal(18, 2) as annual_benefit_usd,
-               payback::decimal(18, 2) as payback_months
+               (benefit - cost)::decimal(18, 2) as net_annual_benefit_usd,
+               payback::decimal(18, 2) as payback_months,
+               license::decimal(18, 2) as license_annual_cost_usd,
+               (cost - license)::decimal(18, 2) as other_annual_cost_usd,
+               objective::decimal(18, 2) as objective_benefit_usd,
+               (benefit - objective)::decimal(18, 2) as productivity_benefit_usd,
+               users::integer as active_users,
+               low::decimal(18, 2) as annual_benefit_low_usd,
+               high::decimal(18, 2) as annual_benefit_high_usd,
+               usage as has_usage_data, contract as has_contract, mapped as has_objective_mapping,
+               grade as confidence_grade
         from (values
-            ('app_a', 'Slack', 12000.00, 750000.00, 0.19),
-            ('app_b', 'Figma', 900.50, 0.00, null),
-            ('app_c', 'Notion', 0.00, 400000.00, 0.00)
-        ) as t(application_id, application_name, cost, benefit, payback)
+            ('app_a', 'Slack', 12000.00, 750000.00, 0.19, 12000.00, 740000.00, 10, 375000.00,
+             940000.00, true, true, true, 'A'),
+            ('app_b', 'Figma', 900.50, 0.00, null, 0.00, 0.00, 0, 0.00, 0.00, false, false,
+             false, 'D'),
+            ('app_c', 'Notion', 0.00, 400000.00, 0.00, 0.00, 400000.00, 0, 200000.00, 500000.00,
+             false, false, true, 'C')
+        ) as t(application_id, application_name, cost, benefit, payback, license, objective,
+               users, low, high, usage, contract, mapped, grade)
     """,
     "audit_summary": """
         select date '2026-10-31' as as_of_date, 3 as application_count,
