@@ -8,7 +8,7 @@ applications as (
 
 costs as (
 
-    select * from {{ ref('int_application_costs_itemized') }}
+    select * from {{ ref('int_application_costs_aggregated') }}
 
 ),
 
@@ -106,7 +106,8 @@ components as (
             applications.application_id = categories.application_id
             and categories.category_rank = 1
     left join productivity_assumptions
-        on categories.category = productivity_assumptions.category
+        -- categories are spelt by people: 'Collaboration' and 'collaboration' are one
+        on lower(categories.category) = lower(productivity_assumptions.category)
 
 ),
 
