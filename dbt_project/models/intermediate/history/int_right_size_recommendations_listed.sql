@@ -11,7 +11,7 @@ recommendations as (
         cast(null as varchar) as application_id,
         cast(null as integer) as recommended_seats,
         cast(null as decimal(18, 2)) as right_size_annual_saving_usd
-    limit 0
+    where false
 
 )
 

@@ -50,7 +50,7 @@ recommendations_in_force as (
     inner join recommendations
         on
             realized.previous_contract_id = recommendations.contract_id
-            and recommendations.as_of_date < realized.renewal_date
+            and realized.renewal_date > recommendations.as_of_date
 
 ),
 
