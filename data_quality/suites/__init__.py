@@ -12,12 +12,12 @@ gathers them, and so is also the list of the tables a refresh publishes.
 from __future__ import annotations
 
 from data_quality.checks import Check, Suite
-from data_quality.suites import catalogue, finance, summary, usage, value
+from data_quality.suites import catalogue, finance, history, summary, usage, value
 
 __all__ = ["SUITES", "Check", "Suite"]
 
 SUITES: dict[str, Suite] = {
     suite.table: suite
-    for area in (catalogue, usage, finance, value, summary)
+    for area in (catalogue, usage, finance, value, summary, history)
     for suite in area.SUITES
 }
