@@ -1,17 +1,24 @@
--- The right-size recommendations of this refresh, one row per contract. They come from the
--- renewals mart (value area), not yet on this branch; until it is wired in here, no
--- recommendation is listed and savings_realized reports renewals without one.
+-- The right-size recommendations of this refresh, one row per contract up for renewal, as the
+-- renewals mart publishes them: the history keeps them so a later renewal can be compared with
+-- what was recommended before it.
 with
+
+renewals as (
+
+    select * from {{ ref('renewals') }}
+
+),
 
 recommendations as (
 
     select
         {{ as_of_date() }} as as_of_date,
-        cast(null as varchar) as contract_id,
-        cast(null as varchar) as application_id,
-        cast(null as integer) as recommended_seats,
-        cast(null as decimal(18, 2)) as right_size_annual_saving_usd
-    where false
+        contract_id,
+        application_id,
+        cast(recommended_seats as integer) as recommended_seats,
+        cast(right_size_annual_saving_usd as decimal(18, 2)) as right_size_annual_saving_usd
+    from renewals
+    where recommended_seats is not null
 
 )
 
