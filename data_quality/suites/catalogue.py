@@ -126,18 +126,18 @@ APPLICATIONS = Suite(
 
 SOURCE_RECONCILIATION = Suite(
     table="source_reconciliation",
-    key=("application_id", "attribute", "source_system"),
+    key=("application_id", "attribute_name", "source_system"),
     checks=(
         not_null("application_id"),
         not_null("application_name"),
         not_null("reference_source"),
         unique(
             "application_id",
-            "attribute",
+            "attribute_name",
             "source_system",
             why="A source's value shown twice would count one disagreement twice.",
         ),
-        *in_set("attribute", RECONCILED_ATTRIBUTES),
+        *in_set("attribute_name", RECONCILED_ATTRIBUTES),
         *in_set("source_system", RECONCILED_SOURCES),
         *(not_null(flag, FLAG) for flag in ("is_reference", "is_in_agreement", "is_disputed")),
         Check(
@@ -160,8 +160,8 @@ SOURCE_RECONCILIATION = Suite(
             True,
             "Every source of a fact is compared with one reference; none or two would make the "
             "agreement flags meaningless.",
-            relation="select application_id, attribute, count(*) filter (where is_reference) "
-            "as reference_rows from {table} group by application_id, attribute",
+            relation="select application_id, attribute_name, count(*) filter (where is_reference) "
+            "as reference_rows from {table} group by application_id, attribute_name",
         ),
         Check(
             "disputed_flag_matches_agreement",
@@ -169,10 +169,10 @@ SOURCE_RECONCILIATION = Suite(
             True,
             "is_disputed is how readers find the facts to settle, so it must be true on every "
             "row of a fact exactly when a source disagrees, and the reference always agrees.",
-            relation="select application_id, attribute, bool_and(is_disputed) = "
+            relation="select application_id, attribute_name, bool_and(is_disputed) = "
             "bool_or(is_disputed) and bool_or(is_disputed) = not bool_and(is_in_agreement) "
             "and bool_and(is_in_agreement) filter (where is_reference) as is_consistent "
-            "from {table} group by application_id, attribute",
+            "from {table} group by application_id, attribute_name",
         ),
         Check(
             "seat_difference_reconciles",
@@ -184,17 +184,17 @@ SOURCE_RECONCILIATION = Suite(
             True,
             "The difference is what readers act on, so it must be the source's seats minus the "
             "reference's exactly.",
-            relation="select application_id, attribute, source_system, seat_difference, "
+            relation="select application_id, attribute_name, source_system, seat_difference, "
             "source_seats - reference_seats as computed_difference from {table} "
-            "where attribute = 'seats_purchased'",
+            "where attribute_name = 'seats_purchased'",
         ),
         Check(
             "seat_counts_present",
             expect("ExpectColumnValuesToNotBeNull", column="source_seats"),
             True,
             "Every source reporting seats gives a number; a null would hide a disagreement.",
-            relation="select application_id, attribute, source_system, source_seats "
-            "from {table} where attribute = 'seats_purchased'",
+            relation="select application_id, attribute_name, source_system, source_seats "
+            "from {table} where attribute_name = 'seats_purchased'",
         ),
         non_negative("source_seats", NEGATIVE_COUNT),
         ceiling(
@@ -209,8 +209,8 @@ SOURCE_RECONCILIATION = Suite(
             expect("ExpectColumnValuesToMatchRegex", column="source_value", regex=EMAIL),
             False,
             "A malformed owner address only makes the disagreement harder to settle, so it warns.",
-            relation="select application_id, attribute, source_system, source_value "
-            "from {table} where attribute = 'business_owner_email'",
+            relation="select application_id, attribute_name, source_system, source_value "
+            "from {table} where attribute_name = 'business_owner_email'",
         ),
     ),
 )

@@ -56,7 +56,7 @@ def reconciliation(warehouse: duckdb.DuckDBPyConnection) -> dict[tuple, dict[str
     cursor = warehouse.execute("select * from marts.source_reconciliation")
     names = [column[0] for column in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return {(r["application_name"], r["attribute"], r["source_system"]): r for r in rows}
+    return {(r["application_name"], r["attribute_name"], r["source_system"]): r for r in rows}
 
 
 def test_the_catalogue_holds_each_real_application_once(warehouse) -> None:

@@ -12,7 +12,7 @@ from data_quality.suites import SUITES
 # Slack's seats disputed by ServiceNow, its owner agreed; the smallest marts every check reads.
 SOUND_MARTS = {
     "source_reconciliation": """
-        select application_id, attribute, source_system, application_name, source_value,
+        select application_id, attribute_name, source_system, application_name, source_value,
                reference_source, reference_value, is_reference, is_in_agreement, is_disputed,
                reporting_source_count::integer as reporting_source_count,
                source_seats::integer as source_seats, reference_seats::integer as reference_seats,
@@ -28,7 +28,7 @@ SOUND_MARTS = {
              'contracts', 'ann@example.com', true, true, false, 2, null, null, null),
             ('app_a', 'business_owner_email', 'servicenow', 'Slack', 'ann@example.com',
              'contracts', 'ann@example.com', false, true, false, 2, null, null, null)
-        ) as t(application_id, attribute, source_system, application_name, source_value,
+        ) as t(application_id, attribute_name, source_system, application_name, source_value,
                reference_source, reference_value, is_reference, is_in_agreement, is_disputed,
                reporting_source_count, source_seats, reference_seats, seat_difference)
     """,
@@ -73,7 +73,7 @@ def test_sound_catalogue_marts_pass_every_check_of_their_suite(marts, mart: str)
 def test_a_seat_difference_that_is_not_source_minus_reference_is_blocked(marts) -> None:
     marts.execute(
         "update marts.source_reconciliation set seat_difference = -2"
-        " where source_system = 'servicenow' and attribute = 'seats_purchased'"
+        " where source_system = 'servicenow' and attribute_name = 'seats_purchased'"
     )
 
     result = validate(marts, "source_reconciliation")
@@ -104,7 +104,7 @@ def test_a_fact_with_two_references_is_blocked(marts) -> None:
 def test_a_free_sku_counted_as_seats_only_warns(marts) -> None:
     marts.execute(
         "update marts.source_reconciliation set source_seats = 1000000, seat_difference = 999990"
-        " where source_system = 'snipeit' and attribute = 'seats_purchased'"
+        " where source_system = 'snipeit' and attribute_name = 'seats_purchased'"
     )
 
     result = validate(marts, "source_reconciliation")

@@ -162,7 +162,7 @@ unioned as (
 
     select
         application_id,
-        'seats_purchased' as attribute,
+        'seats_purchased' as attribute_name,
         source_system,
         cast(seats as varchar) as source_value,
         cast(seats as integer) as source_seats
@@ -172,7 +172,7 @@ unioned as (
 
     select
         application_id,
-        'business_owner_email' as attribute,
+        'business_owner_email' as attribute_name,
         source_system,
         owner_email as source_value,
         null as source_seats

@@ -94,7 +94,9 @@ sightings as (
     where
         service_principal_type = 'Application'
         and coalesce(app_owner_tenant_id, '') not in (
-            '{{ var("entra_first_party_tenant_ids") | join("', '") }}'
+            {% for tenant in var('entra_first_party_tenant_ids') -%}
+                '{{ tenant }}'{{ ',' if not loop.last }}
+            {% endfor -%}
         )
         -- registered for this tenant only: the company's own code (automation, integrations)
         and coalesce(sign_in_audience, '') != 'AzureADMyOrg'

@@ -157,9 +157,9 @@ applications as (
     select
         application_id,
         application_match_key as match_key,
-        {%- for source in evidence_sources %}
-        bool_or(source_system = '{{ source }}') as seen_in_{{ source }},
-        {%- endfor %}
+        {% for source in evidence_sources -%}
+            bool_or(source_system = '{{ source }}') as seen_in_{{ source }},
+        {% endfor -%}
         bool_or(source_system = 'mapping') as seen_in_mapping,
         array_to_string(
             list_sort(list(distinct source_system) filter (where source_system != 'mapping')),
@@ -180,9 +180,9 @@ catalogued as (
         applications.application_id,
         names_ranked.application_name,
         applications.match_key,
-        {%- for source in evidence_sources %}
-        applications.seen_in_{{ source }},
-        {%- endfor %}
+        {% for source in evidence_sources -%}
+            applications.seen_in_{{ source }},
+        {% endfor -%}
         applications.seen_in_mapping,
         applications.source_systems,
         applications.source_count,

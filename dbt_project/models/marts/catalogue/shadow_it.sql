@@ -89,7 +89,9 @@ evidence as (
     where
         sign_ins.error_code = 0
         and coalesce(service_principals.app_owner_tenant_id, '') not in (
-            '{{ var("entra_first_party_tenant_ids") | join("', '") }}'
+            {% for tenant in var('entra_first_party_tenant_ids') -%}
+                '{{ tenant }}'{{ ',' if not loop.last }}
+            {% endfor -%}
         )
 
     union all
