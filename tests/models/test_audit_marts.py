@@ -35,6 +35,13 @@ MART_COLUMNS = {
         ("is_aligned", "BOOLEAN"),
         ("owner_email", "VARCHAR"),
         ("annual_cost_usd", "DECIMAL(18,2)"),
+        ("seen_in_graph", "BOOLEAN"),
+        ("seen_in_google", "BOOLEAN"),
+        ("seen_in_servicenow", "BOOLEAN"),
+        ("seen_in_snipeit", "BOOLEAN"),
+        ("source_systems", "VARCHAR"),
+        ("match_rule", "VARCHAR"),
+        ("match_rules", "VARCHAR"),
     ],
     "license_utilization": [
         ("application_id", "VARCHAR"),

@@ -16,15 +16,17 @@ from data_quality.suites import SUITES
 SOUND_MARTS = {
     "applications": """
         select * from (values
-            ('app_a', 'Slack', 'Collaboration', 'slack', true, true, true, true, 4, true, true,
-             'it@example.com', 12000.00),
+            ('app_a', 'Slack', 'Collaboration', 'slack', true, true, true, true, 6, true, true,
+             'it@example.com', 12000.00, true, true, false, false,
+             'contracts, google, graph, okta, spend, survey', 'match_key', 'match_key'),
             ('app_b', 'Figma', null, 'figma', false, false, true, false, 1, false, false,
-             null, 900.50),
+             null, 900.50, false, false, false, false, 'spend', 'exact', 'exact'),
             ('app_c', 'Notion', 'Docs', 'notion', false, false, false, false, 0, false, true,
-             null, 0.00)
+             null, 0.00, false, false, false, false, null, 'override', 'exact, override')
         ) as t(application_id, application_name, category, match_key, seen_in_okta,
                seen_in_contracts, seen_in_spend, seen_in_survey, source_count, is_sanctioned,
-               is_aligned, owner_email, annual_cost_usd)
+               is_aligned, owner_email, annual_cost_usd, seen_in_graph, seen_in_google,
+               seen_in_servicenow, seen_in_snipeit, source_systems, match_rule, match_rules)
     """,
     "license_utilization": """
         select application_id, application_name, date '2026-10-31' as as_of_date,

@@ -1,3 +1,9 @@
+{#- The sources whose sightings are evidence that an application is there; the objectives
+    mapping is the business's own statement, not evidence, so it is flagged but not counted. -#}
+{%- set evidence_sources = [
+    'okta', 'graph', 'google', 'servicenow', 'snipeit', 'contracts', 'spend', 'survey',
+] -%}
+
 with
 
 sightings as (
@@ -18,6 +24,12 @@ aliases as (
 
 ),
 
+overrides as (
+
+    select * from {{ ref('application_overrides') }}
+
+),
+
 sightings_resolved as (
 
     select
@@ -25,20 +37,28 @@ sightings_resolved as (
         names_resolved.application_match_key,
         sightings.source_system,
         sightings.application_name,
-        sightings.sighting_count
+        sightings.sighting_count,
+        sightings.is_managed
     from sightings
     inner join names_resolved
         on sightings.application_name = names_resolved.application_name
 
 ),
 
-alias_names as (
+business_names as (
 
-    -- the alias file names the application as the business wants it read
-    select distinct
+    -- the alias file and the override file name the application as the business wants it read
+    select
         application_name,
         {{ match_key('application_name') }} as application_match_key
     from aliases
+
+    union
+
+    select
+        application_name,
+        {{ match_key('application_name') }} as application_match_key
+    from overrides
 
 ),
 
@@ -48,7 +68,7 @@ candidate_names as (
         application_id,
         application_match_key,
         application_name,
-        false as is_alias_target,
+        false as is_business_name,
         sum(sighting_count) filter (where source_system = 'okta') as okta_count,
         sum(sighting_count) filter (where source_system = 'contracts') as contract_count,
         sum(sighting_count) as sighting_count
@@ -60,14 +80,14 @@ candidate_names as (
     select distinct
         sightings_resolved.application_id,
         sightings_resolved.application_match_key,
-        alias_names.application_name,
-        true as is_alias_target,
+        business_names.application_name,
+        true as is_business_name,
         null as okta_count,
         null as contract_count,
         0 as sighting_count
-    from alias_names
+    from business_names
     inner join sightings_resolved
-        on alias_names.application_match_key = sightings_resolved.application_match_key
+        on business_names.application_match_key = sightings_resolved.application_match_key
 
 ),
 
@@ -79,7 +99,7 @@ names_ranked as (
         row_number() over (
             partition by application_id
             order by
-                bool_or(is_alias_target) desc,
+                bool_or(is_business_name) desc,
                 -- plain: nothing but the key's own words ("Braze", not "braze.com" or "Braze Inc")
                 regexp_replace(lower(application_name), '[^a-z0-9]', '', 'g')
                 = application_match_key desc,
@@ -96,16 +116,59 @@ names_ranked as (
 
 ),
 
+rules_used as (
+
+    select
+        application_id,
+        bool_or(match_rule = 'override') as has_override,
+        bool_or(match_rule = 'alias_file') as has_alias,
+        count(*) as spelling_count,
+        count(*) filter (where match_rule = 'match_key') as own_key_spelling_count
+    from names_resolved
+    group by application_id
+
+),
+
+match_rules as (
+
+    -- match_rule: the most manual rule that brought a spelling in; match_rules: every rule,
+    -- where spellings on their own key are 'exact' when alone and 'match_key' when several
+    select
+        application_id,
+        case
+            when has_override then 'override'
+            when has_alias then 'alias_file'
+            when spelling_count > 1 then 'match_key'
+            else 'exact'
+        end as match_rule,
+        concat_ws(
+            ', ',
+            case when has_alias then 'alias_file' end,
+            case when own_key_spelling_count = 1 then 'exact' end,
+            case when own_key_spelling_count > 1 then 'match_key' end,
+            case when has_override then 'override' end
+        ) as match_rules
+    from rules_used
+
+),
+
 applications as (
 
     select
         application_id,
         application_match_key as match_key,
-        bool_or(source_system = 'okta') as seen_in_okta,
-        bool_or(source_system = 'contracts') as seen_in_contracts,
-        bool_or(source_system = 'spend') as seen_in_spend,
-        bool_or(source_system = 'survey') as seen_in_survey,
-        bool_or(source_system = 'mapping') as seen_in_mapping
+        {% for source in evidence_sources -%}
+            bool_or(source_system = '{{ source }}') as seen_in_{{ source }},
+        {% endfor -%}
+        bool_or(source_system = 'mapping') as seen_in_mapping,
+        array_to_string(
+            list_sort(list(distinct source_system) filter (where source_system != 'mapping')),
+            ', '
+        ) as source_systems,
+        count(distinct source_system) filter (
+            where source_system != 'mapping'
+        ) as source_count,
+        bool_or(is_managed) as is_sanctioned
     from sightings_resolved
     group by application_id, application_match_key
 
@@ -117,20 +180,22 @@ catalogued as (
         applications.application_id,
         names_ranked.application_name,
         applications.match_key,
-        applications.seen_in_okta,
-        applications.seen_in_contracts,
-        applications.seen_in_spend,
-        applications.seen_in_survey,
+        {% for source in evidence_sources -%}
+            applications.seen_in_{{ source }},
+        {% endfor -%}
         applications.seen_in_mapping,
-        cast(applications.seen_in_okta as integer)
-        + cast(applications.seen_in_contracts as integer)
-        + cast(applications.seen_in_spend as integer)
-        + cast(applications.seen_in_survey as integer) as source_count
+        applications.source_systems,
+        applications.source_count,
+        applications.is_sanctioned,
+        match_rules.match_rule,
+        match_rules.match_rules
     from applications
     inner join names_ranked
         on
             applications.application_id = names_ranked.application_id
             and names_ranked.preference_rank = 1
+    inner join match_rules
+        on applications.application_id = match_rules.application_id
 
 )
 

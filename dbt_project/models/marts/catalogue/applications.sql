@@ -71,12 +71,23 @@ final as (
         cast(applications.source_count as integer) as source_count,
 
         -- status
-        applications.seen_in_okta or applications.seen_in_contracts as is_sanctioned,
+        applications.is_sanctioned,
         aligned.application_id is not null as is_aligned,
         case when owner_contracts.is_active then owner_contracts.owner_email end as owner_email,
 
         -- amounts
-        {{ money('costs.annual_cost_usd') }} as annual_cost_usd
+        {{ money('costs.annual_cost_usd') }} as annual_cost_usd,
+
+        -- where the application is seen, from the sources added later
+        applications.seen_in_graph,
+        applications.seen_in_google,
+        applications.seen_in_servicenow,
+        applications.seen_in_snipeit,
+        applications.source_systems,
+
+        -- how its spellings were merged
+        applications.match_rule,
+        applications.match_rules
 
     from applications
     inner join costs
