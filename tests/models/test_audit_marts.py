@@ -312,8 +312,14 @@ def test_roi_weighs_attributed_value_against_annual_cost(
         Decimal("0.0001")
     )
     assert salesforce["payback_months"] == cents(SALESFORCE_COST / (benefit / 12))
-    assert roi["Slack"]["roi_ratio"] == Decimal("-1")
-    assert roi["Slack"]["payback_months"] is None
+    # Slack serves no objective; its benefit is the productivity of its 2 active users
+    # (collaboration: 12 hours a year each at the default $75 an hour)
+    slack_benefit = 2 * 12 * Decimal("75")
+    assert roi["Slack"]["annual_benefit_usd"] == cents(slack_benefit)
+    assert roi["Slack"]["roi_ratio"] == ((slack_benefit - SLACK_COST) / SLACK_COST).quantize(
+        Decimal("0.0001")
+    )
+    assert roi["Slack"]["payback_months"] == cents(SLACK_COST / (slack_benefit / 12))
     assert roi["Notion Labs Inc."]["roi_ratio"] is None
 
 

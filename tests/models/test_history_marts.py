@@ -180,10 +180,11 @@ def test_savings_realized_compares_each_renewal_before_and_after(
         warehouse,
         "select contract_id, previous_contract_id, application_name, renewal_type, renewal_date,"
         " seats_before, seats_after, annual_cost_before_usd, annual_cost_after_usd,"
-        " realized_annual_saving_usd, has_recommendation"
+        " realized_annual_saving_usd, has_recommendation, recommended_seats"
         " from marts.savings_realized order by renewal_date",
     )
-    # USD contracts: C0 50 seats x 80 a year; C1 10 then 6 seats x 8.75 a month.
+    # USD contracts: C0 50 seats x 80 a year; C1 10 then 6 seats x 8.75 a month. Only C1 came up
+    # for renewal during a refresh, so only its renewal has a right-size recommendation before it.
     assert savings == [
         {
             "contract_id": "C1",
@@ -197,6 +198,7 @@ def test_savings_realized_compares_each_renewal_before_and_after(
             "annual_cost_after_usd": Decimal("1050.00"),
             "realized_annual_saving_usd": Decimal("2950.00"),
             "has_recommendation": False,
+            "recommended_seats": None,
         },
         {
             "contract_id": "C1",
@@ -209,7 +211,9 @@ def test_savings_realized_compares_each_renewal_before_and_after(
             "annual_cost_before_usd": Decimal("1050.00"),
             "annual_cost_after_usd": Decimal("630.00"),
             "realized_annual_saving_usd": Decimal("420.00"),
-            "has_recommendation": False,
+            # the first refresh, two months before C1 ended, saw 2 active users: 2 x 1.1 -> 3
+            "has_recommendation": True,
+            "recommended_seats": 3,
         },
     ]
 

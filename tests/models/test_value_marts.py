@@ -100,10 +100,10 @@ def test_roi_publishes_every_component_and_grades_what_it_rests_on(
     objective_benefit = cents(Decimal("100000") * Decimal("0.6")) + cents(
         OBJ2_VALUE * Decimal("0.2")
     )
-    # its contract starts after the audit date: the cost is other (spend), not license
+    # its contract starts after the audit date: a year of its licence invoices prices it
     assert (salesforce["license_annual_cost_usd"], salesforce["other_annual_cost_usd"]) == (
-        0,
         SALESFORCE_COST,
+        0,
     )
     assert salesforce["objective_benefit_usd"] == objective_benefit
     assert salesforce["productivity_benefit_usd"] == 0  # no hours assumed for category crm
@@ -170,9 +170,13 @@ def test_time_reads_value_adoption_satisfaction_and_the_cmdb_life_cycle(
 ) -> None:
     time = by(warehouse, "rationalization", "application_name")
     slack, teams = time["Slack"], time["Microsoft Teams"]
-    # Slack: no value, 2 of 10 seats active; satisfied users, in operation ("Slack Technologies")
-    assert (slack["functional_fit_score"], slack["technical_fit_score"]) == (10, Decimal("81.25"))
-    assert (slack["life_cycle_stage"], slack["time_disposition"]) == ("Operational", "Tolerate")
+    # Slack: no objective, but its 2 active users' productivity (2 x 12 h x $75) is worth
+    # 1800 / 1050 of its cost, scoring 85.71 of value (full at 2x); 2 of 10 seats active;
+    # satisfied users, in operation ("Slack Technologies")
+    value = Decimal(1800) / SLACK_COST / 2 * 100
+    assert slack["functional_fit_score"] == cents((value + 20) / 2)
+    assert slack["technical_fit_score"] == Decimal("81.25")
+    assert (slack["life_cycle_stage"], slack["time_disposition"]) == ("Operational", "Invest")
     # Teams: value far above cost, 2 of 3 assigned active; unhappy users, at end of life (the
     # later of its two CMDB records)
     assert teams["functional_fit_score"] == cents((100 + Decimal(200) / 3) / 2)
