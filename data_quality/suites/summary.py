@@ -23,12 +23,37 @@ _COUNTS = (
     "sanctioned_application_count",
     "shadow_application_count",
     "active_contract_count",
+    "seats_purchased",
+    "inactive_assigned_seats",
+    "over_allocation_risk_application_count",
+    "disputed_fact_count",
+    "invest_application_count",
+    "tolerate_application_count",
+    "migrate_application_count",
+    "eliminate_application_count",
+    "renewal_due_count",
+    "renewal_overdue_count",
 )
 _TOTALS = (
     "total_annual_spend_usd",
     "aligned_annual_spend_usd",
     "unaligned_annual_spend_usd",
     "unused_license_cost_usd",
+    "license_annual_cost_usd",
+    "other_annual_cost_usd",
+    "unused_license_cost_30d_usd",
+    "unused_license_cost_90d_usd",
+    "shadow_it_spend_usd",
+    "consolidation_annual_saving_usd",
+    "right_size_annual_saving_usd",
+)
+# Each application has one TIME disposition, and each cost is licence or other.
+_PARTITIONS = (
+    "select invest_application_count + tolerate_application_count + migrate_application_count"
+    " + eliminate_application_count - application_count as disposition_count_difference,"
+    # each application's two components are rounded apart: a cent of difference each at most
+    " abs(license_annual_cost_usd + other_annual_cost_usd - total_annual_spend_usd)"
+    f" - application_count * {CENT} as cost_component_excess_usd from {{table}}"
 )
 
 AUDIT_SUMMARY = Suite(
@@ -70,6 +95,31 @@ AUDIT_SUMMARY = Suite(
             True,
             "Every application is either sanctioned or shadow IT, so the counts must add up.",
             relation=_RECONCILIATION,
+        ),
+        Check(
+            "dispositions_cover_every_application",
+            expect(
+                "ExpectColumnValuesToBeBetween",
+                column="disposition_count_difference",
+                min_value=0,
+                max_value=0,
+            ),
+            True,
+            "Every application gets exactly one TIME disposition; otherwise the rationalisation "
+            "counts misstate the portfolio.",
+            relation=_PARTITIONS,
+        ),
+        Check(
+            "cost_components_add_up_to_total_spend",
+            expect(
+                "ExpectColumnValuesToBeBetween",
+                column="cost_component_excess_usd",
+                max_value=0,
+            ),
+            True,
+            "Licence plus other cost is total spend, up to a cent of rounding per application; "
+            "beyond that a component was lost or counted twice.",
+            relation=_PARTITIONS,
         ),
     ),
 )

@@ -112,7 +112,20 @@ SOUND_MARTS = {
                2 as active_contract_count, 12900.50::decimal(18, 2) as total_annual_spend_usd,
                12000.00::decimal(18, 2) as aligned_annual_spend_usd,
                900.50::decimal(18, 2) as unaligned_annual_spend_usd,
-               2400.00::decimal(18, 2) as unused_license_cost_usd
+               2400.00::decimal(18, 2) as unused_license_cost_usd,
+               80.00::decimal(9, 2) as aligned_spend_pct,
+               12000.00::decimal(18, 2) as license_annual_cost_usd,
+               900.51::decimal(18, 2) as other_annual_cost_usd,
+               40 as seats_purchased, 7 as inactive_assigned_seats,
+               2600.00::decimal(18, 2) as unused_license_cost_30d_usd,
+               2200.00::decimal(18, 2) as unused_license_cost_90d_usd,
+               0 as over_allocation_risk_application_count,
+               900.50::decimal(18, 2) as shadow_it_spend_usd, 1 as disputed_fact_count,
+               1 as invest_application_count, 1 as tolerate_application_count,
+               0 as migrate_application_count, 1 as eliminate_application_count,
+               0.00::decimal(18, 2) as consolidation_annual_saving_usd,
+               1 as renewal_due_count, 0 as renewal_overdue_count,
+               300.00::decimal(18, 2) as right_size_annual_saving_usd
     """,
 }
 
@@ -191,3 +204,15 @@ def test_a_summary_that_does_not_reconcile_is_blocked(marts) -> None:
         "aligned_and_unaligned_spend_reconcile",
     }
     assert next(c for c in result.checks if c.name == "exactly_one_row").unexpected_sample == [2]
+
+
+def test_a_summary_losing_a_disposition_or_a_cost_component_is_blocked(marts) -> None:
+    marts.execute("update marts.audit_summary set eliminate_application_count = 0")
+    marts.execute("update marts.audit_summary set other_annual_cost_usd = 0")
+
+    result = validate_table(marts, "marts.audit_summary", SUITES["audit_summary"])
+
+    assert {c.name for c in result.blocking_failures} == {
+        "dispositions_cover_every_application",
+        "cost_components_add_up_to_total_spend",
+    }
