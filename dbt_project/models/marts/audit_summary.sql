@@ -106,9 +106,14 @@ shadow_totals as (
 
 dispute_totals as (
 
-    select count(distinct (application_id, attribute_name)) as disputed_fact_count
-    from source_reconciliation
-    where is_disputed
+    select count(*) as disputed_fact_count
+    from (
+        select distinct
+            application_id,
+            attribute_name
+        from source_reconciliation
+        where is_disputed
+    ) as disputed_facts
 
 ),
 
