@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -208,6 +209,27 @@ def one(warehouse: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
 
 def by_name(warehouse: duckdb.DuckDBPyConnection, mart: str) -> dict[str, dict[str, Any]]:
     return {row["application_name"]: row for row in rows(warehouse, f"select * from marts.{mart}")}
+
+
+def test_the_not_null_test_of_several_columns_names_each_column_holding_nulls(
+    build: Path, dbt_harness: Any, tmp_path: Path
+) -> None:
+    # One test node checks all the not-null columns of a node (dbt's per-node overhead, not the
+    # query, is what a test costs); its failing rows must still say which column broke.
+    results = json.loads((build / "dbt_target" / "run_results.json").read_text())["results"]
+    (result,) = [
+        r
+        for r in results
+        if r["unique_id"].startswith("test.software_audit.not_null_columns_currency_rates.")
+    ]
+    assert result["status"] == "pass"
+    # a copy keeps the shared warehouse clean; the file name is the catalog the SQL refers to
+    database = tmp_path / dbt_harness.warehouse_path(build).name
+    shutil.copy(dbt_harness.warehouse_path(build), database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("insert into seeds.currency_rates (currency) values ('EUR'), ('GBP')")
+        failing = connection.execute(result["compiled_code"]).fetchall()
+    assert sorted(failing) == [("rate_month", 2), ("usd_per_unit", 2)]
 
 
 def test_the_build_ran_every_unit_test_and_they_all_passed(build: Path) -> None:
