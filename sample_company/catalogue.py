@@ -1,7 +1,7 @@
 """Real-world SaaS applications the sample company can own, with the traits it is built to show.
 
 The first entries are the "core" applications every scale includes (even `tiny`), because they carry
-the deliberate findings: overlapping tools, unused and over-allocated licences, shadow IT, and the
+the deliberate findings: overlapping tools, unused and over-allocated licenses, shadow IT, and the
 spellings only the aliases file can resolve. Prices are list prices in USD per seat per month.
 """
 

@@ -1,4 +1,4 @@
-"""The licence contract register: seats, prices, terms and owners of the applications IT buys.
+"""The license contract register: seats, prices, terms and owners of the applications IT buys.
 
 Seats follow the Okta assignments so that utilisation means something: an over-allocated
 application has fewer seats than assigned users, every other one at least as many. Most contracts

@@ -1,8 +1,8 @@
 """The sample company as Microsoft Graph sees it: the Microsoft 365 tenant of its mail and Teams.
 
-Everything is derived from a generated `Company` without changing the generator: the licences
+Everything is derived from a generated `Company` without changing the generator: the licenses
 (subscribed SKUs) from its Microsoft contracts, the users from its Okta users (same people, same
-e-mail addresses, leavers disabled), the licence holders from its Okta assignments to the
+e-mail addresses, leavers disabled), the license holders from its Okta assignments to the
 Microsoft apps, the enterprise applications from Microsoft's own apps plus a few of its SaaS
 applications that users consented to (some of them shadow IT), and sign-ins to Exchange Online,
 Teams and SharePoint Online drawn day by day with numpy, like the Okta sign-ins.
@@ -11,7 +11,7 @@ Teams and SharePoint Online drawn day by day with numpy, like the Okta sign-ins.
     tenant.subscribed_skus, tenant.service_principals, tenant.users    # connectors.graph schemas
     for batch in tenant.sign_ins(start, end): ...                      # one batch per day
 
-It shows what an audit should find: seats bought but not assigned, licences of disabled accounts,
+It shows what an audit should find: seats bought but not assigned, licenses of disabled accounts,
 licensed people who never sign in, Teams paid twice (in Microsoft 365 E3 and on its own), a free
 SKU with a million "seats", and SKUs in their grace period after a contract lapsed.
 """
@@ -48,7 +48,7 @@ _ID_NAMESPACE = uuid.UUID("0d6c1f6e-4b8e-4c55-9a43-7a3e1c2b9f10")
 
 @dataclass(frozen=True)
 class Sku:
-    """A licence Microsoft sells, with its real identifiers and a few of its service plans."""
+    """A license Microsoft sells, with its real identifiers and a few of its service plans."""
 
     part_number: str
     sku_id: str
@@ -174,7 +174,7 @@ _DEVICES = (
 )
 #: (UTC hour at the middle of the working day, countries, share) of the company's sites.
 _SITES = ((15.0, ("US",), 0.6), (10.0, ("GB", "DE", "FR", "NL"), 0.3), (3.0, ("SG", "AU"), 0.1))
-_LEAVER_KEEPS_LICENSES = 0.3  # disabled accounts whose licences nobody removed
+_LEAVER_KEEPS_LICENSES = 0.3  # disabled accounts whose licenses nobody removed
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,7 +215,7 @@ class GraphTenant:
         self.audit_app_id = _guid(company.seed, "audit-app", 1)[0]
         self._people = _people(company)
         self._skus = _subscriptions(company)
-        self._holders = _licence_holders(company, self._people, self._skus)
+        self._holders = _license_holders(company, self._people, self._skus)
         parts = [s.part_number for s in self._skus]
         self.sign_in_model = _SignInModel(company, self._people, self._holders, parts)
 
@@ -322,7 +322,7 @@ class GraphTenant:
         non_interactive = np.where(last >= model.start_us, np.minimum(refresh, ceiling), -1)
         created = _epoch_us(okta.column("created")) // 1_000_000 * 1_000_000
         enabled = np.isin(people.status, ["ACTIVE", "PROVISIONED"])
-        licences, licences_json = self._licence_lists()
+        licenses, licenses_json = self._license_lists()
         mail = pc.if_else(pa.array(people.is_service), pa.scalar(None, pa.string()), people.emails)
         has_activity = pa.array(last >= 0)
         activity = json_object(
@@ -356,7 +356,7 @@ class GraphTenant:
                 ("createdDateTime", json_string(_graph_times(created))),
                 ("department", json_string(text["profile_department"])),
                 ("userType", '"Member"'),
-                ("assignedLicenses", licences_json),
+                ("assignedLicenses", licenses_json),
                 ("signInActivity", pc.if_else(has_activity, activity, "null")),
             ]
         )
@@ -370,7 +370,7 @@ class GraphTenant:
             "account_enabled": pa.array(enabled),
             "user_type": pa.array(np.full(people.count, "Member")),
             "created_date_time": _timestamps(created),
-            "assigned_licenses_sku_ids": licences,
+            "assigned_licenses_sku_ids": licenses,
             "sign_in_activity_last_sign_in_date_time": _timestamps(last),
             "sign_in_activity_last_non_interactive_sign_in_date_time": _timestamps(non_interactive),
             "sign_in_activity_last_successful_sign_in_date_time": _timestamps(successful),
@@ -378,10 +378,10 @@ class GraphTenant:
         }
         return pa.table([columns[f.name] for f in USERS.schema], schema=USERS.schema)
 
-    def _licence_lists(self) -> tuple[pa.Array, pa.Array]:
-        """Each person's licence SKU ids, as a list and as Graph's `assignedLicenses` JSON.
+    def _license_lists(self) -> tuple[pa.Array, pa.Array]:
+        """Each person's license SKU ids, as a list and as Graph's `assignedLicenses` JSON.
 
-        People share a handful of licence combinations, so each is written once and taken.
+        People share a handful of license combinations, so each is written once and taken.
         """
         sku_ids = [SKUS[sub.part_number].sku_id for sub in self._skus]
         combos, person_combo = np.unique(self._holders, axis=0, return_inverse=True)
@@ -440,7 +440,7 @@ def _epoch_us(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return pc.fill_null(values.cast(pa.int64()), -1).to_numpy().astype(np.int64)
 
 
-# -- licences ------------------------------------------------------------------------------------
+# -- licenses ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -487,11 +487,11 @@ def _subscriptions(company: Company) -> list[_Subscription]:
     return sorted(subscriptions, key=lambda s: list(SKUS).index(s.part_number))
 
 
-def _licence_holders(
+def _license_holders(
     company: Company, people: _People, subscriptions: list[_Subscription]
 ) -> np.ndarray:
-    """(person, subscription) -> holds a licence, following the Okta assignments."""
-    rng = stream(company.seed, "graph-licences")
+    """(person, subscription) -> holds a license, following the Okta assignments."""
+    rng = stream(company.seed, "graph-licenses")
     audiences = _okta_audiences(company, people)
     holders = np.zeros((people.count, len(subscriptions)), bool)
     parts = [s.part_number for s in subscriptions]
@@ -514,7 +514,7 @@ def _licence_holders(
         else:
             size = round(sub.units * rng.uniform(0.6, 0.95))
         holders[pool[: min(size, sub.units, len(pool))], column] = True
-    # Deprovisioning removes most leavers' licences, not all: a finding of its own.
+    # Deprovisioning removes most leavers' licenses, not all: a finding of its own.
     gone = people.status == "DEPROVISIONED"
     kept = rng.random(people.count) < _LEAVER_KEEPS_LICENSES
     holders[gone & ~kept] = False
@@ -522,7 +522,7 @@ def _licence_holders(
 
 
 def _okta_audiences(company: Company, people: _People) -> dict[str, np.ndarray]:
-    """Who is assigned to the Okta app of each application that licences follow; employees only."""
+    """Who is assigned to the Okta app of each application that licenses follow; employees only."""
     aliases = dict(
         zip(
             company.application_aliases.column("alias").to_pylist(),

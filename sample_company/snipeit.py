@@ -1,11 +1,11 @@
 """Snipe-IT's view of the sample company: the installed software IT tracks, seat by seat.
 
-IT records a licence in Snipe-IT for each contract of desktop or installed software running on
+IT records a license in Snipe-IT for each contract of desktop or installed software running on
 `as_of` (Adobe CC, Office 365, JetBrains, Tableau, the CrowdStrike agent, ...), named the way
 Snipe-IT admins name it: every name resolves to the application by `match_key` or by the aliases
 file. Seats go to the people assigned to the application in Okta, or, for software without an
 Okta app, to a share of its audience; the endpoint agent's seats go to laptops instead. Snipe-IT
-refuses to check out more seats than bought, so an over-subscribed licence simply has no free seat
+refuses to check out more seats than bought, so an over-subscribed license simply has no free seat
 and the people left over hold none. Purchase costs are a year of the contract, in USD (the
 instance's one currency). Built from the company's tables and seed alone; the generator is
 untouched, and the same company always gives the same view.
@@ -37,7 +37,7 @@ _KEY_ALPHABET = np.frombuffer(b"BCDFGHJKMPQRTVWXY2346789", np.uint8)
 class SnipeItProduct(NamedTuple):
     """How IT records an application in Snipe-IT."""
 
-    license_name: str  # as the Snipe-IT admins named the licence
+    license_name: str  # as the Snipe-IT admins named the license
     manufacturer: str
     supplier: str | None  # the reseller it was bought from; None when bought direct
     per_device: bool = False  # seats are checked out to laptops, not to people
@@ -66,8 +66,8 @@ DESKTOP_SOFTWARE: dict[str, SnipeItProduct] = {
 class SnipeItView:
     """What the sample company's Snipe-IT holds, in the `connectors.snipeit.entities` schemas.
 
-    `product_keys` are the licences' serials, which the API shows but must never be landed;
-    `applications` gives the canonical application of each licence id, for tests.
+    `product_keys` are the licenses' serials, which the API shows but must never be landed;
+    `applications` gives the canonical application of each license id, for tests.
     """
 
     licenses: pa.Table
@@ -112,7 +112,7 @@ def build_snipeit(company: Company) -> SnipeItView:
     }
     end = datetime.combine(company.as_of, time(18))
     key_rng = stream(company.seed, "snipeit", "product-keys")
-    licences, seats, keys = [], [], {}
+    licenses, seats, keys = [], [], {}
     for license_id, contract in enumerate(contracts, start=1):
         product = DESKTOP_SOFTWARE[applications[license_id]]
         rng = stream(company.seed, "snipeit", contract["contract_id"])
@@ -127,19 +127,19 @@ def build_snipeit(company: Company) -> SnipeItView:
             seats.append(
                 _seat(first + n, license_id, holder, product, departments, created, end, rng)
             )
-        licence = _licence(license_id, contract, product, ids, company.name, len(chosen), created)
-        licence["updated_at"] = max(seat["updated_at"] for seat in seats[first - 1 :])
-        licences.append(licence)
+        license = _license(license_id, contract, product, ids, company.name, len(chosen), created)
+        license["updated_at"] = max(seat["updated_at"] for seat in seats[first - 1 :])
+        licenses.append(license)
         keys[license_id] = _product_key(key_rng)
     return SnipeItView(
-        licenses=pa.Table.from_pylist(licences, schema=LICENSES.schema),
+        licenses=pa.Table.from_pylist(licenses, schema=LICENSES.schema),
         license_seats=pa.Table.from_pylist(seats, schema=LICENSE_SEATS.schema),
         product_keys=keys,
         applications=applications,
     )
 
 
-def _licence(
+def _license(
     license_id: int,
     contract: dict[str, Any],
     product: SnipeItProduct,
@@ -148,7 +148,7 @@ def _licence(
     held: int,
     created: datetime,
 ) -> dict[str, Any]:
-    """The licence IT recorded for a contract: its seats, a year of its cost, its dates."""
+    """The license IT recorded for a contract: its seats, a year of its cost, its dates."""
     return {
         "id": license_id,
         "name": product.license_name,

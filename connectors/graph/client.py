@@ -1,4 +1,4 @@
-"""The Microsoft Graph connector: licences, enterprise applications, users and their sign-ins."""
+"""The Microsoft Graph connector: licenses, enterprise applications, users and their sign-ins."""
 
 from __future__ import annotations
 
@@ -320,14 +320,14 @@ class GraphConnector:
         )
 
     def _explained(self, error: AuthenticationError, path: str) -> AuthenticationError:
-        """`error` with what to do about a 403: which permission or licence the tenant lacks."""
+        """`error` with what to do about a 403: which permission or license the tenant lacks."""
         failure = self._last_failure
         if failure is None or failure.status_code != 403:
             return error
         message = str(error).removeprefix(f"[{self.source}] ")
         if _error_code(failure) == NOT_PREMIUM:
             advice = (
-                "the tenant has no Microsoft Entra ID P1/P2 licence, which Graph requires for "
+                "the tenant has no Microsoft Entra ID P1/P2 license, which Graph requires for "
                 "signInActivity and the sign-in log; set the option sign_in_activity to false "
                 "to read users without their last sign-in"
             )

@@ -24,7 +24,7 @@ SUBSCRIBED_SKUS = Entity(
             pa.field("sku_part_number", pa.string()),  # skuPartNumber, e.g. SPE_E3
             pa.field("applies_to", pa.string()),  # appliesTo: User or Company
             pa.field("capability_status", pa.string()),  # Enabled, Warning, Suspended, ...
-            pa.field("consumed_units", pa.int64()),  # licences assigned
+            pa.field("consumed_units", pa.int64()),  # licenses assigned
             pa.field("prepaid_units_enabled", pa.int64()),  # prepaidUnits.enabled: seats bought
             pa.field("prepaid_units_suspended", pa.int64()),
             pa.field("prepaid_units_warning", pa.int64()),  # in the grace period after expiry

@@ -1,12 +1,12 @@
-"""Snipe-IT: the software licences IT tracks (desktop and installed software), and their seats.
+"""Snipe-IT: the software licenses IT tracks (desktop and installed software), and their seats.
 
 `connectors.snipeit.client.SnipeItConnector` reads two REST API endpoints, read-only:
 
 - `GET /api/v1/licenses` -> `licenses` (seats bought, free seats, cost, dates, maker, supplier)
-- `GET /api/v1/licenses/{id}/seats` for every licence -> `license_seats` (who or which device
+- `GET /api/v1/licenses/{id}/seats` for every license -> `license_seats` (who or which device
   holds each seat; free seats too)
 
-Both are full snapshots, paged with `limit`/`offset`. A licence's `product_key` is its serial, a
+Both are full snapshots, paged with `limit`/`offset`. A license's `product_key` is its serial, a
 secret: it is dropped on reading and never landed, not even in the `payload` column.
 
 Permission: a personal API token (`Authorization: Bearer <token>`, created under the user's

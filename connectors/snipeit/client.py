@@ -1,4 +1,4 @@
-"""The Snipe-IT connector: reads the software licences IT tracks, and who holds each seat."""
+"""The Snipe-IT connector: reads the software licenses IT tracks, and who holds each seat."""
 
 from __future__ import annotations
 
@@ -134,8 +134,8 @@ class SnipeItConnector(HttpConnector):
 
     def _licenses(self) -> Iterator[Rows]:
         params = {"sort": "id", "order": "asc"}
-        for licences, where in self._pages(LICENSES_PATH, params):
-            yield self._read(licences, lambda obj: license_row(obj, self._zone), where)
+        for licenses, where in self._pages(LICENSES_PATH, params):
+            yield self._read(licenses, lambda obj: license_row(obj, self._zone), where)
 
     def _seats(self) -> Iterator[Rows]:
         license_ids = [row["id"] for rows in self._licenses() for row in rows]
@@ -147,7 +147,7 @@ class SnipeItConnector(HttpConnector):
                         seats, lambda obj, owner=license_id: seat_row(obj, owner, self._zone), where
                     )
             except _VanishedError as gone:
-                log.warning("snipeit: licence %d vanished while being read (%s)", license_id, gone)
+                log.warning("snipeit: license %d vanished while being read (%s)", license_id, gone)
 
     def _pages(self, path: str, params: Mapping[str, Any]) -> Iterator[tuple[list[Any], str]]:
         """The records of a list not seen before, page by page, until `offset` reaches `total`."""

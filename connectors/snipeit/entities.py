@@ -3,7 +3,7 @@
 Field paths in comments are those of the objects `GET /api/v1/licenses` and
 `GET /api/v1/licenses/{id}/seats` return, flattened with `_`. Snipe-IT sends dates as
 `{"date", "formatted"}` and timestamps as `{"datetime", "formatted"}` objects; the raw value lands.
-A licence's `product_key` (its serial) is a secret and is never landed, not even in `payload`.
+A license's `product_key` (its serial) is a secret and is never landed, not even in `payload`.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ LICENSES = Entity(
             pa.field("created_at", TS),  # created_at.datetime
             pa.field("updated_at", TS),  # updated_at.datetime
             pa.field("deleted_at", TS),  # deleted_at.datetime
-            pa.field("payload", pa.string()),  # the licence object as JSON, without product_key
+            pa.field("payload", pa.string()),  # the license object as JSON, without product_key
         ]
     ),
 )
@@ -60,7 +60,7 @@ LICENSE_SEATS = Entity(
     key=("id",),
     schema=pa.schema(
         [
-            pa.field("id", pa.int64(), nullable=False),  # seat ids are unique across licences
+            pa.field("id", pa.int64(), nullable=False),  # seat ids are unique across licenses
             pa.field("license_id", pa.int64(), nullable=False),
             pa.field("assigned_user_id", pa.int64()),  # assigned_user.id (a Snipe-IT user)
             pa.field("assigned_user_name", pa.string()),  # assigned_user.name

@@ -16,49 +16,49 @@ from typing import Any
 
 from connectors.errors import BadFieldError
 
-#: Fields of a licence never landed: `product_key` is the licence's serial, a secret.
+#: Fields of a license never landed: `product_key` is the license's serial, a secret.
 SECRET_FIELDS = frozenset({"product_key"})
 _CENT = Decimal("0.01")
 
 
-def license_row(licence: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
-    """A licence of `GET /api/v1/licenses` as a `licenses` row; `zone` is the instance's zone."""
-    company_id, company_name = _reference(licence, "company")
-    manufacturer_id, manufacturer_name = _reference(licence, "manufacturer")
-    depreciation_id, depreciation_name = _reference(licence, "depreciation")
-    supplier_id, supplier_name = _reference(licence, "supplier")
-    category_id, category_name = _reference(licence, "category")
+def license_row(license: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+    """A license of `GET /api/v1/licenses` as a `licenses` row; `zone` is the instance's zone."""
+    company_id, company_name = _reference(license, "company")
+    manufacturer_id, manufacturer_name = _reference(license, "manufacturer")
+    depreciation_id, depreciation_name = _reference(license, "depreciation")
+    supplier_id, supplier_name = _reference(license, "supplier")
+    category_id, category_name = _reference(license, "category")
     return {
-        "id": _required_int(licence, "id"),
-        "name": _text(licence, "name"),
+        "id": _required_int(license, "id"),
+        "name": _text(license, "name"),
         "company_id": company_id,
         "company_name": company_name,
         "manufacturer_id": manufacturer_id,
         "manufacturer_name": manufacturer_name,
-        "order_number": _text(licence, "order_number"),
-        "purchase_order": _text(licence, "purchase_order"),
-        "purchase_date": _date(licence, "purchase_date"),
-        "termination_date": _date(licence, "termination_date"),
-        "expiration_date": _date(licence, "expiration_date"),
+        "order_number": _text(license, "order_number"),
+        "purchase_order": _text(license, "purchase_order"),
+        "purchase_date": _date(license, "purchase_date"),
+        "termination_date": _date(license, "termination_date"),
+        "expiration_date": _date(license, "expiration_date"),
         "depreciation_id": depreciation_id,
         "depreciation_name": depreciation_name,
-        "purchase_cost_numeric": _money(licence, "purchase_cost_numeric"),
-        "notes": _text(licence, "notes"),
-        "seats": _int(licence, "seats"),
-        "free_seats_count": _int(licence, "free_seats_count"),
-        "license_name": _text(licence, "license_name"),
-        "license_email": _text(licence, "license_email"),
-        "reassignable": _bool(licence, "reassignable"),
-        "maintained": _bool(licence, "maintained"),
+        "purchase_cost_numeric": _money(license, "purchase_cost_numeric"),
+        "notes": _text(license, "notes"),
+        "seats": _int(license, "seats"),
+        "free_seats_count": _int(license, "free_seats_count"),
+        "license_name": _text(license, "license_name"),
+        "license_email": _text(license, "license_email"),
+        "reassignable": _bool(license, "reassignable"),
+        "maintained": _bool(license, "maintained"),
         "supplier_id": supplier_id,
         "supplier_name": supplier_name,
         "category_id": category_id,
         "category_name": category_name,
-        "user_can_checkout": _bool(licence, "user_can_checkout"),
-        "created_at": _timestamp(licence, "created_at", zone),
-        "updated_at": _timestamp(licence, "updated_at", zone),
-        "deleted_at": _timestamp(licence, "deleted_at", zone),
-        "payload": payload(licence),
+        "user_can_checkout": _bool(license, "user_can_checkout"),
+        "created_at": _timestamp(license, "created_at", zone),
+        "updated_at": _timestamp(license, "updated_at", zone),
+        "deleted_at": _timestamp(license, "deleted_at", zone),
+        "payload": payload(license),
     }
 
 

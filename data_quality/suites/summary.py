@@ -47,7 +47,7 @@ _TOTALS = (
     "consolidation_annual_saving_usd",
     "right_size_annual_saving_usd",
 )
-# Each application has one TIME disposition, and each cost is licence or other.
+# Each application has one TIME disposition, and each cost is license or other.
 _PARTITIONS = (
     "select invest_application_count + tolerate_application_count + migrate_application_count"
     " + eliminate_application_count - application_count as disposition_count_difference,"
@@ -117,7 +117,7 @@ AUDIT_SUMMARY = Suite(
                 max_value=0,
             ),
             True,
-            "Licence plus other cost is total spend, up to a cent of rounding per application; "
+            "License plus other cost is total spend, up to a cent of rounding per application; "
             "beyond that a component was lost or counted twice.",
             relation=_PARTITIONS,
         ),

@@ -180,7 +180,7 @@ LICENSE_SKU_UTILIZATION = Suite(
         unique(
             "application_id",
             "sku",
-            why="Two rows for one licence would count its seats and unused cost twice.",
+            why="Two rows for one license would count its seats and unused cost twice.",
         ),
         not_null(
             "as_of_date", "Every figure is as of the audit date; without it none can be read."
@@ -202,7 +202,7 @@ LICENSE_SKU_UTILIZATION = Suite(
         ceiling(
             "utilization_pct",
             UTILIZATION_CEILING_PCT,
-            "Above 1000% a licence more likely misses its contract or SKU mapping than is "
+            "Above 1000% a license more likely misses its contract or SKU mapping than is "
             "shared that widely; worth a look but not wrong, so it only warns.",
         ),
         *(

@@ -1,12 +1,12 @@
-"""Snipe-IT's REST API on loopback, serving a company's software licences and their seats.
+"""Snipe-IT's REST API on loopback, serving a company's software licenses and their seats.
 
 It reproduces what a client of a real instance meets: `Authorization: Bearer <token>` (401
 `{"error": "Unauthorized or unauthenticated."}` otherwise, or a redirect to the login page for a
 client that does not ask for JSON); `limit`/`offset` paging with `{"total", "rows"}` answers,
-`limit` capped at `MAX_RESULTS` (500); licences sorted by `created_at`, newest first, unless
+`limit` capped at `MAX_RESULTS` (500); licenses sorted by `created_at`, newest first, unless
 `sort`/`order` say otherwise; the seats list's quirk of answering the first page again to an
 offset past its end; Snipe-IT's error envelope `{"status": "error", "messages", "payload": null}`,
-sent with HTTP 200 for a licence that does not exist or a permission the token's user lacks;
+sent with HTTP 200 for a license that does not exist or a permission the token's user lacks;
 HTML-escaped text and `""` for missing text; and the throttle, one bucket per user over the whole
 API (120 a minute by default), whose middleware puts `X-RateLimit-Limit`, `X-RateLimit-Remaining`,
 `X-RateLimit-Reset` (seconds), `X-RateLimit-Reset-Timestamp` and `Retry-After` on every answer.
@@ -42,7 +42,7 @@ HIDDEN_KEY = "------------"  # what Snipe-IT shows to users without the "View Li
 
 _SEATS_PATH = re.compile(r"^/api/v1/licenses/([^/]+)/seats$")
 _LEADING_INT = re.compile(r"^\s*([+-]?\d+)")
-# API `sort` values the licences list accepts, and the column each sorts on.
+# API `sort` values the licenses list accepts, and the column each sorts on.
 _LICENSE_SORTS = {
     "id": "id",
     "name": "name",
@@ -81,7 +81,7 @@ _LOGIN_PAGE = (
 class SnipeItInstance(Protocol):
     """What the emulator serves: tables in the `connectors.snipeit.entities` schemas.
 
-    `product_keys` holds each licence's serial by licence id, shown as `product_key`.
+    `product_keys` holds each license's serial by license id, shown as `product_key`.
     """
 
     @property
@@ -100,7 +100,7 @@ class SnipeItEmulator(EmulatorServer):
     `unprivileged_token` authenticates a user without the Licenses "View" permission: every
     request with it is refused with Snipe-IT's HTTP 200 error envelope, `"Unauthorized."`.
     `errors` maps a path to the `messages` of the HTTP 200 error envelope it answers, e.g. a
-    licence deleted since it was listed. `rate_limit` is `API_THROTTLE_PER_MINUTE` (raise it for
+    license deleted since it was listed. `rate_limit` is `API_THROTTLE_PER_MINUTE` (raise it for
     a fast demo), counted over windows of `rate_window` seconds; `max_results` is `MAX_RESULTS`.
     `timezone` is the instance's `APP_TIMEZONE`, the zone its timestamps are written in.
     """
@@ -133,9 +133,9 @@ class SnipeItEmulator(EmulatorServer):
         self.show_product_keys = show_product_keys
         self.errors: dict[str, Any] = {}
         self._zone = UTC if timezone.upper() == "UTC" else ZoneInfo(timezone)
-        self._licences = instance.licenses.to_pylist()
+        self._licenses = instance.licenses.to_pylist()
         self._keys = dict(instance.product_keys)
-        self._seats: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in self._licences}
+        self._seats: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in self._licenses}
         for seat in sorted(instance.license_seats.to_pylist(), key=lambda seat: seat["id"]):
             self._seats.setdefault(seat["license_id"], []).append(seat)
 
@@ -191,25 +191,25 @@ class SnipeItEmulator(EmulatorServer):
         if path in self.errors:
             return Reply(200, _envelope(self.errors[path]))
         if path == f"{API}/licenses":
-            return Reply(200, self._licence_list(params, overlap))
+            return Reply(200, self._license_list(params, overlap))
         if match := _SEATS_PATH.match(path):
             return self._seat_list(match.group(1), params, overlap)
         return Reply(404, _envelope("404 endpoint not found"))
 
     # -- lists ------------------------------------------------------------------------------
 
-    def _licence_list(self, params: dict[str, str], overlap: bool) -> dict[str, Any]:
+    def _license_list(self, params: dict[str, str], overlap: bool) -> dict[str, Any]:
         column = _LICENSE_SORTS.get(params.get("sort", ""), "created_at")
         descending = params.get("order") != "asc"
         ordered = sorted(
-            self._licences,
+            self._licenses,
             key=lambda row: (row[column] is not None, _or_zero(row[column]), row["id"]),
             reverse=descending,
         )
         total = len(ordered)
         offset = min(_intval(params.get("offset")), total)  # past the end: an empty page
         rows = self._window(ordered, offset, params, overlap)
-        return {"total": total, "rows": [self._licence_json(row) for row in rows]}
+        return {"total": total, "rows": [self._license_json(row) for row in rows]}
 
     def _seat_list(self, raw_id: str, params: dict[str, str], overlap: bool) -> Reply:
         license_id = _intval(raw_id)
@@ -236,7 +236,7 @@ class SnipeItEmulator(EmulatorServer):
 
     # -- Snipe-IT's JSON objects ------------------------------------------------------------
 
-    def _licence_json(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _license_json(self, row: dict[str, Any]) -> dict[str, Any]:
         """LicensesTransformer's object: the modelled columns win, the payload adds the rest."""
         key = self._keys.get(row["id"]) if self.show_product_keys else HIDDEN_KEY
         cost = row["purchase_cost_numeric"]

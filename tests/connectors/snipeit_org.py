@@ -1,7 +1,7 @@
 """A small Snipe-IT instance in the entity schemas, and helpers to serve and read it.
 
 Not a conftest, so that test modules can import it by a name no other test folder uses. The
-instance holds what trips clients up: text Snipe-IT HTML-escapes, licences without seats, seats
+instance holds what trips clients up: text Snipe-IT HTML-escapes, licenses without seats, seats
 held by people, by devices and by nobody, missing values, and fields only the payload carries.
 """
 
@@ -39,11 +39,11 @@ class SmallInstance:
     product_keys: dict[int, str]
 
 
-def build_instance(licences: int = 23, seed: int = 5) -> SmallInstance:
+def build_instance(licenses: int = 23, seed: int = 5) -> SmallInstance:
     rng = random.Random(seed)
-    licence_rows, seat_rows, keys = [], [], {}
+    license_rows, seat_rows, keys = [], [], {}
     seat_id = 1000
-    for i in range(licences):
+    for i in range(licenses):
         license_id = 3 * i + 2  # neither contiguous nor starting at 1
         seats = [0, 1, 5, 12, 57, 3, 9][i % 7]
         created = datetime(2024, 1, 1) + timedelta(days=rng.randrange(900), seconds=i * 7)
@@ -53,7 +53,7 @@ def build_instance(licences: int = 23, seed: int = 5) -> SmallInstance:
             holder = (n + i) % 4  # 0: a person, 1: a laptop, 2 and 3: nobody
             held += holder < 2
             seat_rows.append(_seat(seat_id, license_id, holder, n, created))
-        licence_rows.append(
+        license_rows.append(
             {
                 "id": license_id,
                 "name": ESCAPED_NAME if i == 2 else "Zoë Ørsted Tools" if i == 5 else f"Tool {i}",
@@ -91,7 +91,7 @@ def build_instance(licences: int = 23, seed: int = 5) -> SmallInstance:
         )
         keys[license_id] = f"KEY{license_id:05d}-SeCrEt-{rng.randrange(10**6):06d}"
     return SmallInstance(
-        licenses=pa.Table.from_pylist(licence_rows, schema=LICENSES.schema),
+        licenses=pa.Table.from_pylist(license_rows, schema=LICENSES.schema),
         license_seats=pa.Table.from_pylist(seat_rows, schema=LICENSE_SEATS.schema),
         product_keys=keys,
     )

@@ -55,7 +55,7 @@ def test_graph_timestamps_land_as_naive_utc(text, expected):
     assert naive_utc(decoded) == expected
 
 
-def test_a_user_lands_its_licences_as_a_list_and_a_never_as_null():
+def test_a_user_lands_its_licenses_as_a_list_and_a_never_as_null():
     raw = items(
         {
             "id": "u1",

@@ -1,6 +1,6 @@
 """The sample company's Microsoft tenant is a faithful view of the company it is derived from.
 
-This guards the interface between `sample_company.generate` and the Graph emulator: licences that
+This guards the interface between `sample_company.generate` and the Graph emulator: licenses that
 follow the Microsoft contracts and the Okta assignments, the same people, and sign-ins that agree
 with each user's last sign-in.
 """
@@ -35,7 +35,7 @@ def skus(tenant) -> dict[str, dict]:
     return {row["sku_part_number"]: row for row in tenant.subscribed_skus.to_pylist()}
 
 
-def test_the_licences_are_the_microsoft_contracts_running_on_the_audit_date(tenant):
+def test_the_licenses_are_the_microsoft_contracts_running_on_the_audit_date(tenant):
     # The tiny company buys 25 Microsoft 365 seats, 4 of them premium, and 15 Teams seats.
     bought = {part: row["prepaid_units_enabled"] for part, row in skus(tenant).items()}
 
@@ -48,7 +48,7 @@ def test_the_licences_are_the_microsoft_contracts_running_on_the_audit_date(tena
     assert {row["capability_status"] for row in skus(tenant).values()} == {"Enabled"}
 
 
-def test_consumed_units_count_the_users_holding_each_licence_within_what_was_bought(tenant):
+def test_consumed_units_count_the_users_holding_each_license_within_what_was_bought(tenant):
     held = pc.value_counts(pc.list_flatten(tenant.users.column("assigned_licenses_sku_ids")))
     holders = {item["values"]: item["counts"] for item in held.to_pylist()}
 
@@ -67,7 +67,7 @@ def test_the_users_are_the_okta_users_with_leavers_disabled(tenant):
     assert any(disabled)
 
 
-def test_microsoft_365_licences_go_to_people_assigned_to_office_365_in_okta(tenant):
+def test_microsoft_365_licenses_go_to_people_assigned_to_office_365_in_okta(tenant):
     apps = tenant.company.okta_apps.to_pylist()
     office = next(a["id"] for a in apps if a["label"] == "Office 365")
     assignments = tenant.company.okta_app_users.to_pylist()
@@ -76,10 +76,10 @@ def test_microsoft_365_licences_go_to_people_assigned_to_office_365_in_okta(tena
 
     holders = {
         okta_id
-        for okta_id, licences in zip(
+        for okta_id, licenses in zip(
             okta_ids, tenant.users.column("assigned_licenses_sku_ids").to_pylist(), strict=True
         )
-        if {E3, E5} & set(licences)
+        if {E3, E5} & set(licenses)
     }
     assert holders
     assert holders <= assigned
@@ -165,7 +165,7 @@ def test_any_window_of_sign_ins_is_cut_from_the_same_stream(tenant):
         pytest.param(60, "Suspended", "prepaid_units_suspended", id="suspended"),
     ],
 )
-def test_a_lapsed_contract_leaves_its_licence_in_grace_then_suspended(
+def test_a_lapsed_contract_leaves_its_license_in_grace_then_suspended(
     tenant, ended_days_ago, status, units
 ):
     # GIVEN the Teams contract ended some days before the audit date

@@ -77,7 +77,7 @@ def test_every_answer_carries_the_throttle_s_headers_and_429_past_the_limit(inst
     assert refused.headers["X-RateLimit-Remaining"] == "0"
 
 
-def test_licences_come_newest_first_unless_sort_and_order_say_otherwise(instance, snipeit):
+def test_licenses_come_newest_first_unless_sort_and_order_say_otherwise(instance, snipeit):
     default = get(snipeit, "/api/v1/licenses").json()
     by_id = get(snipeit, "/api/v1/licenses", sort="id", order="asc").json()
 
@@ -97,19 +97,19 @@ def test_limit_is_capped_at_max_results_and_defaults_to_it(instance, clock):
     assert [len(page["rows"]) for page in (over, unset, asked)] == [5, 5, 3]
 
 
-def test_an_offset_past_the_end_is_an_empty_page_of_licences_but_the_first_page_of_seats(
+def test_an_offset_past_the_end_is_an_empty_page_of_licenses_but_the_first_page_of_seats(
     snipeit,
 ):
-    licences = get(snipeit, "/api/v1/licenses", offset=999).json()
+    licenses = get(snipeit, "/api/v1/licenses", offset=999).json()
     first = get(snipeit, "/api/v1/licenses/14/seats", order="asc", limit=3).json()
     past = get(snipeit, "/api/v1/licenses/14/seats", order="asc", limit=3, offset=999).json()
 
-    assert licences["rows"] == []
-    assert licences["total"] == 23
+    assert licenses["rows"] == []
+    assert licenses["total"] == 23
     assert past == first  # LicenseSeatsController resets an offset >= total to 0
 
 
-def test_the_seats_of_a_licence_that_does_not_exist_are_an_error_sent_with_200(snipeit):
+def test_the_seats_of_a_license_that_does_not_exist_are_an_error_sent_with_200(snipeit):
     response = get(snipeit, "/api/v1/licenses/9999/seats")
 
     assert response.status_code == 200
@@ -121,15 +121,15 @@ def test_the_seats_of_a_licence_that_does_not_exist_are_an_error_sent_with_200(s
 
 
 def test_objects_carry_snipeit_s_fields_with_escaped_text_and_empty_strings(snipeit):
-    licences = {row["id"]: row for row in get(snipeit, "/api/v1/licenses").json()["rows"]}
+    licenses = {row["id"]: row for row in get(snipeit, "/api/v1/licenses").json()["rows"]}
     seats = get(snipeit, "/api/v1/licenses/14/seats", order="asc").json()["rows"]
 
-    escaped = licences[8]
+    escaped = licenses[8]
     assert escaped["name"] == "Visio Std &amp; Pro &#039;EU&#039; &lt;2024&gt; &quot;retail&quot;"
     assert escaped["purchase_date"] == {"date": "2025-03-03", "formatted": "2025-03-03"}
     assert set(escaped["created_at"]) == {"datetime", "formatted"}
-    assert licences[2]["order_number"] == ""  # e(null)
-    assert licences[29]["purchase_cost"] is None
+    assert licenses[2]["order_number"] == ""  # e(null)
+    assert licenses[29]["purchase_cost"] is None
     assert {"product_key", "free_seats_count", "user_can_checkout", "available_actions"} <= set(
         escaped
     )

@@ -51,42 +51,42 @@ def test_lists_are_paged_by_offset_in_ascending_id_order_until_the_total(
     read(snipeit_connector(page_size=4), "licenses")
 
     listing = [r.params for r in snipeit.requests if r.path == "/api/v1/licenses"]
-    # 23 licences in pages of 4: six requests, the last one short, none past the total.
+    # 23 licenses in pages of 4: six requests, the last one short, none past the total.
     assert [p["offset"] for p in listing] == ["0", "4", "8", "12", "16", "20"]
     assert {(p["limit"], p["sort"], p["order"]) for p in listing} == {("4", "id", "asc")}
 
 
-def test_each_licence_s_seats_are_read_from_its_own_seats_list(
+def test_each_license_s_seats_are_read_from_its_own_seats_list(
     instance, snipeit, snipeit_connector
 ):
     read(snipeit_connector(page_size=5), "license_seats")
 
     first_pages = {r.path for r in snipeit.requests if r.params.get("offset") == "0"}
-    licence_ids = instance.licenses.column("id").to_pylist()
+    license_ids = instance.licenses.column("id").to_pylist()
     assert first_pages == {"/api/v1/licenses"} | {
-        f"/api/v1/licenses/{i}/seats" for i in licence_ids
+        f"/api/v1/licenses/{i}/seats" for i in license_ids
     }
     seat_requests = [r for r in snipeit.requests if r.path.endswith("/seats")]
     assert all(r.params["order"] == "asc" for r in seat_requests)
 
 
 def test_text_snipeit_html_escapes_is_landed_as_the_admin_typed_it(snipeit, snipeit_connector):
-    licences = by_key(read(snipeit_connector(), "licenses"))
+    licenses = by_key(read(snipeit_connector(), "licenses"))
 
-    assert licences[8]["name"] == ESCAPED_NAME
-    assert licences[11]["notes"] == 'Renewal via "reseller"'
-    assert {row["manufacturer_name"] for row in licences.values()} >= {"O'Reilly"}
+    assert licenses[8]["name"] == ESCAPED_NAME
+    assert licenses[11]["notes"] == 'Renewal via "reseller"'
+    assert {row["manufacturer_name"] for row in licenses.values()} >= {"O'Reilly"}
 
 
 def test_text_snipeit_sends_as_empty_is_landed_as_null(snipeit_connector):
-    licences = by_key(read(snipeit_connector(), "licenses"))
+    licenses = by_key(read(snipeit_connector(), "licenses"))
 
-    # Licence 2 (the first) has no order number: Snipe-IT sends "" for it, as for any null text.
-    assert licences[2]["order_number"] is None
-    assert licences[2]["notes"] is None
+    # License 2 (the first) has no order number: Snipe-IT sends "" for it, as for any null text.
+    assert licenses[2]["order_number"] is None
+    assert licenses[2]["notes"] is None
 
 
-def test_the_payload_is_the_licence_snipeit_sent_with_unmodelled_fields_but_no_product_key(
+def test_the_payload_is_the_license_snipeit_sent_with_unmodelled_fields_but_no_product_key(
     instance, snipeit_connector
 ):
     table = read(snipeit_connector(), "licenses")
@@ -100,7 +100,7 @@ def test_the_payload_is_the_licence_snipeit_sent_with_unmodelled_fields_but_no_p
     assert all("product_key" not in payload for payload in payloads.values())
 
 
-def test_the_product_key_a_licence_carries_is_never_landed(instance, snipeit_connector):
+def test_the_product_key_a_license_carries_is_never_landed(instance, snipeit_connector):
     table = read(snipeit_connector(), "licenses")
 
     landed = json.dumps(table.to_pylist(), default=str)
@@ -138,17 +138,17 @@ def test_pages_larger_than_max_results_are_read_whole_at_the_server_s_page_size(
         table = read(make(page_size=500), "licenses")
         offsets = [r.params["offset"] for r in small.requests]
 
-    # THEN every licence is read, the offset advancing by what each page really held
+    # THEN every license is read, the offset advancing by what each page really held
     assert table.num_rows == instance.licenses.num_rows
     assert offsets == ["0", "5", "10", "15", "20"]
 
 
-def test_a_licence_without_seats_costs_one_request_and_no_rows(
+def test_a_license_without_seats_costs_one_request_and_no_rows(
     instance, snipeit, snipeit_connector
 ):
     table = read(snipeit_connector(), "license_seats")
 
-    # Licence 2 has no seats: one request answers total 0, and paging stops there.
+    # License 2 has no seats: one request answers total 0, and paging stops there.
     assert 2 not in set(table.column("license_id").to_pylist())
     assert [
         r.params["offset"] for r in snipeit.requests if r.path == "/api/v1/licenses/2/seats"

@@ -19,7 +19,7 @@ from sample_company.emulators.snipeit import SnipeItEmulator
 
 # A read timeout short enough for a `slow` fault to exceed it quickly.
 QUICK = HttpSettings(timeout=(2.0, 0.3))
-UNPRIVILEGED = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.snipe-helpdesk-no-licences"
+UNPRIVILEGED = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.snipe-helpdesk-no-licenses"
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def ids(table) -> list[int]:
             Fault("duplicates", "/api/v1/licenses", skip=1, times=3),
             "licenses",
             None,
-            id="licences-repeated",
+            id="licenses-repeated",
         ),
         pytest.param(
             Fault("duplicates", "/api/v1/licenses/", times=40),
@@ -162,7 +162,7 @@ def test_a_wrong_token_is_refused_on_the_first_request(snipeit, clock):
     assert len(snipeit.requests) == 1
 
 
-def test_a_token_whose_user_may_not_view_licences_fails_although_snipeit_answers_200(
+def test_a_token_whose_user_may_not_view_licenses_fails_although_snipeit_answers_200(
     snipeit, clock, snipeit_connector
 ):
     # GIVEN a valid token of a user without the Licenses "View" permission: Snipe-IT says so in
@@ -204,7 +204,7 @@ def test_any_other_error_snipeit_answers_with_200_is_reported_with_its_messages(
     )
 
 
-def test_a_licence_deleted_before_its_seats_are_read_is_skipped_with_a_warning(
+def test_a_license_deleted_before_its_seats_are_read_is_skipped_with_a_warning(
     instance, snipeit, snipeit_connector, caplog
 ):
     snipeit.errors["/api/v1/licenses/11/seats"] = (
@@ -217,7 +217,7 @@ def test_a_licence_deleted_before_its_seats_are_read_is_skipped_with_a_warning(
     expected = [i for i, owner in zip(ids(seats), seats["license_id"].to_pylist(), strict=True)
                 if owner != 11]  # fmt: skip
     assert sorted(ids(table)) == sorted(expected)
-    assert "licence 11 vanished" in caplog.text
+    assert "license 11 vanished" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_a_licence_deleted_before_its_seats_are_read_is_skipped_with_a_warning(
             Fault("malformed", "/api/v1/licenses", skip=1),
             "licenses",
             "/api/v1/licenses page 2",
-            id="licences",
+            id="licenses",
         ),
         pytest.param(
             Fault("malformed", "/api/v1/licenses/14/seats", skip=1),
@@ -319,7 +319,7 @@ def test_unusable_records_are_reported_each_with_its_field():
         "total": 3,
         "rows": [
             {"id": 7, "name": "Adobe CC", "purchase_date": {"date": "31/12/2025"}},
-            "not a licence",
+            "not a license",
             {"id": 9, "seats": "many"},
         ],
     }

@@ -1,7 +1,7 @@
 """The sample company's Snipe-IT is consistent with the company, and is read back exactly.
 
 This guards the interface between `sample_company.generate`, `sample_company.snipeit` and the
-emulator: licences from the company's contracts, seats held by its people, names the pipeline's
+emulator: licenses from the company's contracts, seats held by its people, names the pipeline's
 matching rule resolves.
 """
 
@@ -52,41 +52,41 @@ def test_each_snipeit_table_of_the_sample_company_is_read_back_exactly(view, con
     assert by_key(table) == by_key(source)
 
 
-def test_every_licence_name_resolves_to_its_application_by_the_matching_rule_or_an_alias(view):
-    for licence in view.licenses.to_pylist():
-        application = view.applications[licence["id"]]
-        resolved = ALIASES.get(licence["name"], licence["name"])
-        assert match_key(resolved) == match_key(application), licence["name"]
+def test_every_license_name_resolves_to_its_application_by_the_matching_rule_or_an_alias(view):
+    for license in view.licenses.to_pylist():
+        application = view.applications[license["id"]]
+        resolved = ALIASES.get(license["name"], license["name"])
+        assert match_key(resolved) == match_key(application), license["name"]
 
 
-def test_licences_are_the_desktop_software_contracts_running_on_the_audit_date(company, view):
+def test_licenses_are_the_desktop_software_contracts_running_on_the_audit_date(company, view):
     running = {
         c["contract_id"]: c
         for c in company.contracts.to_pylist()
         if c["start_date"] <= company.as_of <= c["end_date"]
     }
-    licences = view.licenses.to_pylist()
+    licenses = view.licenses.to_pylist()
 
-    assert {view.applications[row["id"]] for row in licences} <= set(DESKTOP_SOFTWARE)
-    for licence in licences:
-        contract = running[licence["order_number"]]
-        assert licence["seats"] == contract["seats"]
-        assert licence["purchase_date"] == contract["start_date"]
-        assert licence["expiration_date"] == contract["end_date"]
+    assert {view.applications[row["id"]] for row in licenses} <= set(DESKTOP_SOFTWARE)
+    for license in licenses:
+        contract = running[license["order_number"]]
+        assert license["seats"] == contract["seats"]
+        assert license["purchase_date"] == contract["start_date"]
+        assert license["expiration_date"] == contract["end_date"]
         periods = 12 if contract["billing_period"] == "monthly" else 1
         yearly = contract["seats"] * contract["unit_price"] * periods
         in_usd = yearly / Decimal(str(PER_USD[contract["currency"]]))
-        assert abs(licence["purchase_cost_numeric"] - in_usd) < Decimal("0.01")
+        assert abs(license["purchase_cost_numeric"] - in_usd) < Decimal("0.01")
 
 
-def test_no_licence_has_more_seats_checked_out_than_bought_and_some_seats_are_free(view):
+def test_no_license_has_more_seats_checked_out_than_bought_and_some_seats_are_free(view):
     seats = view.license_seats.to_pylist()
     held = Counter(s["license_id"] for s in seats if not s["user_can_checkout"])
     listed = Counter(s["license_id"] for s in seats)
 
-    for licence in view.licenses.to_pylist():
-        assert listed[licence["id"]] == licence["seats"]
-        assert held[licence["id"]] == licence["seats"] - licence["free_seats_count"]
+    for license in view.licenses.to_pylist():
+        assert listed[license["id"]] == license["seats"]
+        assert held[license["id"]] == license["seats"] - license["free_seats_count"]
     assert sum(row["free_seats_count"] for row in view.licenses.to_pylist()) > 0
 
 

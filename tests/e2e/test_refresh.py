@@ -366,7 +366,7 @@ def usage_figures(
     seats_purchased: dict[str, int],
     license_cost: dict[str, Decimal],
 ) -> dict[str, float]:
-    """The licence position as license_utilization documents it, from the company's truth.
+    """The license position as license_utilization documents it, from the company's truth.
 
     An active user is a person (not a service account) with a qualifying event in the window;
     a seat is exempt when its holder is a service account, its application is birthright or it

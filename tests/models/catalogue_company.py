@@ -7,7 +7,7 @@
   tool Atlas Labs; the shipped override seed sends it to MongoDB Atlas instead.
 - Atlas Labs: an invoice only; shadow IT.
 - Microsoft 365: a 100-seat contract; Entra's E3 (100) and Visio add-on (20) units make 120;
-  Snipe-IT's "Office 365" licence (100 seats) joins through the alias file.
+  Snipe-IT's "Office 365" license (100 seats) joins through the alias file.
 - Otter.ai: a card line in the look-back and one before it, OAuth grants and use by two people,
   a consented Entra app with one successful and one failed sign-in, a survey answer ("OTTER.AI");
   shadow IT.

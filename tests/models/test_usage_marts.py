@@ -1,4 +1,4 @@
-"""The licence position marts, built by `dbt build` on usage_company.py, audited by hand.
+"""The license position marts, built by `dbt build` on usage_company.py, audited by hand.
 
 Every expected figure is worked out in usage_company.py's docstring terms: the default window of
 60 days, a 30-day grace for new seats, service accounts by Okta user type.
@@ -137,7 +137,7 @@ def test_assignments_beyond_ninety_percent_of_seats_flag_a_compliance_risk(
     assert (microsoft["unassigned_seats"], microsoft["is_over_allocation_risk"]) == (3, False)
 
 
-def test_skus_without_per_user_licences_share_active_users_by_seats(
+def test_skus_without_per_user_licenses_share_active_users_by_seats(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     by_sku = skus(warehouse)
@@ -149,11 +149,11 @@ def test_skus_without_per_user_licences_share_active_users_by_seats(
     assert business["unused_license_cost_usd"] == Decimal("0.00")
 
 
-def test_an_entra_licence_counts_its_active_holders_and_its_consumed_units(
+def test_an_entra_license_counts_its_active_holders_and_its_consumed_units(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     e3 = skus(warehouse)[("Microsoft 365", "SPE_E3")]
-    # Ann holds E3 and is active; Bob holds it but only failed; Cat is active without a licence
+    # Ann holds E3 and is active; Bob holds it but only failed; Cat is active without a license
     assert e3["active_user_attribution"] == "assigned_licenses"
     assert (e3["seats_purchased_source"], e3["seats_purchased"]) == ("contracts", 3)
     assert (e3["seats_assigned"], e3["active_users"], e3["unused_seats"]) == (2, 1, 2)

@@ -100,7 +100,7 @@ def test_roi_publishes_every_component_and_grades_what_it_rests_on(
     objective_benefit = cents(Decimal("100000") * Decimal("0.6")) + cents(
         OBJ2_VALUE * Decimal("0.2")
     )
-    # its contract starts after the audit date: a year of its licence invoices prices it
+    # its contract starts after the audit date: a year of its license invoices prices it
     assert (salesforce["license_annual_cost_usd"], salesforce["other_annual_cost_usd"]) == (
         SALESFORCE_COST,
         0,

@@ -1,4 +1,4 @@
-"""A company whose licence position is worked out by hand, at AS_OF_DATE = 2026-10-31.
+"""A company whose license position is worked out by hand, at AS_OF_DATE = 2026-10-31.
 
 - Zoom: in Okta; contracts for 4 PRO seats (120 a year each) and 1 BUSINESS seat (240), so 5
   seats for 720. Six seats assigned: Ann (Okta sign-in yesterday), Bob (Entra sign-in to "ZOOM"

@@ -1,4 +1,4 @@
-"""The usage suites stop the corruptions of the licence position they target, per SKU too."""
+"""The usage suites stop the corruptions of the license position they target, per SKU too."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_a_sound_sku_mart_passes_every_check(sku_mart) -> None:
     assert result.failures == [], result.summary()
 
 
-def test_a_licence_listed_twice_for_one_application_is_blocked(sku_mart) -> None:
+def test_a_license_listed_twice_for_one_application_is_blocked(sku_mart) -> None:
     sku_mart.execute(
         "insert into marts.license_sku_utilization "
         "select * from marts.license_sku_utilization where sku = 'SPE_E3'"

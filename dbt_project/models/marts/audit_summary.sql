@@ -184,7 +184,7 @@ final as (
         cast(cost_totals.license_annual_cost_usd as decimal(18, 2)) as license_annual_cost_usd,
         cast(cost_totals.other_annual_cost_usd as decimal(18, 2)) as other_annual_cost_usd,
 
-        -- licence position
+        -- license position
         cast(license_totals.seats_purchased as integer) as seats_purchased,
         cast(license_totals.inactive_assigned_seats as integer) as inactive_assigned_seats,
         cast(license_totals.unused_license_cost_30d_usd as decimal(18, 2))

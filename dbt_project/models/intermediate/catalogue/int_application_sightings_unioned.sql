@@ -74,7 +74,7 @@ application_objectives as (
 
 sightings as (
 
-    -- IT manages: the IdPs' configured apps, the CMDB, licence records and contracts
+    -- IT manages: the IdPs' configured apps, the CMDB, license records and contracts
 
     select
         'okta' as source_system,

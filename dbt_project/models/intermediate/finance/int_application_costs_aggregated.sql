@@ -65,7 +65,7 @@ aggregated as (
             else coalesce(lookback_spend.lookback_license_spend_usd, 0)
         end as license_annual_cost_usd,
         -- services, implementation, support plans and taxes are never a contract's seat price,
-        -- so a year of them is added on top of the licence cost
+        -- so a year of them is added on top of the license cost
         coalesce(lookback_spend.lookback_other_spend_usd, 0) as other_annual_cost_usd
     from applications
     left join active_contracts

@@ -14,7 +14,7 @@ skus_resolved as (
 
 user_skus as (
 
-    -- disabled accounts keep the licences nobody removed: they consume a unit, as Entra counts
+    -- disabled accounts keep the licenses nobody removed: they consume a unit, as Entra counts
     select
         coalesce(lower(email), lower(user_principal_name)) as user_key,
         unnest(assigned_sku_ids) as sku_id

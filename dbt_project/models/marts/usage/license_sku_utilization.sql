@@ -64,7 +64,7 @@ entra_skus as (
 
 licensed_active_users as (
 
-    -- where Entra says who holds which licence, a SKU's active users are its holders who are
+    -- where Entra says who holds which license, a SKU's active users are its holders who are
     -- active users of the application (people, within the application's window)
     select
         licenses_assigned.application_id,
@@ -97,7 +97,7 @@ licensed_counts as (
 
 unlicensed_active_users as (
 
-    -- the application's active users no Entra licence accounts for, left to share out
+    -- the application's active users no Entra license accounts for, left to share out
     select
         active_users.application_id,
         greatest(
@@ -132,7 +132,7 @@ skus as (
 
 seat_shares as (
 
-    -- without per-user licences, an application's remaining active users are shared out over its
+    -- without per-user licenses, an application's remaining active users are shared out over its
     -- SKUs in proportion to their seats; the largest remainders get the leftover users, so the
     -- shares are whole users adding up to the application's count
     select
