@@ -3,7 +3,7 @@
 Point it at a COPY of a warehouse (the gate only reads, but another process may hold the original).
 great-expectations is imported before the clock starts, as the pipeline preloads it while dbt runs,
 so the figures are validation alone. `--rows-millions` adds a synthetic table of that many million
-rows with the license_utilization suite's columns, to show that memory stays bounded by the chunk.
+rows (license_utilization's rows, repeated), to show that memory stays bounded by the chunk.
 
     cp data/warehouse/audit.duckdb /tmp/copy.duckdb
     .venv/bin/python benchmarks/quality_gate.py /tmp/copy.duckdb
@@ -13,6 +13,7 @@ rows with the license_utilization suite's columns, to show that memory stays bou
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import threading
@@ -57,27 +58,20 @@ class PeakRss:
 
 
 def create_synthetic(con: duckdb.DuckDBPyConnection, millions: float) -> str:
-    """A license_utilization-shaped table in a temp schema, clean, so every check reads it fully."""
+    """marts.license_utilization's rows repeated to `millions` million, each with a new key.
+
+    Real rows, so the table passes its suite and every check reads it all, as on a real refresh.
+    """
     rows = int(millions * 1_000_000)
+    source = "marts.license_utilization"
+    copies = math.ceil(rows / con.execute(f"select count(*) from {source}").fetchone()[0])
     con.execute("create schema if not exists benchmark")
     con.execute(
         f"""
         create or replace table benchmark.{SYNTHETIC} as
-        select
-            'app-' || i::varchar as application_id,
-            100 + i % 50 as seats_purchased,
-            50 + i % 50 as seats_assigned,
-            40 + i % 10 as active_users,
-            10 + i % 10 as active_users_30d,
-            20 + i % 10 as active_users_60d,
-            30 + i % 10 as active_users_90d,
-            ((i % 100)::decimal(9, 2)) as utilization_pct,
-            50 as unused_seats,
-            (1000 + i % 1000)::decimal(18, 2) as annual_license_cost_usd,
-            (10 + i % 10)::decimal(18, 2) as cost_per_seat_usd,
-            (500 + i % 500)::decimal(18, 2) as unused_license_cost_usd,
-            0 as over_allocated_seats
-        from range({rows}) as t(i)
+        select * replace (application_id || '-' || copy as application_id)
+        from {source}, range({copies}) as copies(copy)
+        limit {rows}
         """
     )
     return f"benchmark.{SYNTHETIC}"
