@@ -10,7 +10,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -123,6 +124,27 @@ def warehouse_path(data_dir: Path) -> Path:
     return data_dir / "warehouse" / "audit.duckdb"
 
 
+def build_company(data_dir: Path, raw_rows: Mapping[str, Rows], as_of_date: str) -> Path:
+    """Land a test company's raw tables in a new warehouse under `data_dir` and `dbt build` it."""
+    write_raw_tables(warehouse_path(data_dir), raw_rows)
+    result = run_dbt(data_dir, "build", as_of_date=as_of_date)
+    assert result.returncode == 0, result.output[-5000:]
+    return data_dir
+
+
+@contextmanager
+def open_warehouse(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(warehouse_path(data_dir)), read_only=True) as connection:
+        yield connection
+
+
+def query_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    """The rows of `sql` as dicts keyed by column name, for readable assertions."""
+    cursor = connection.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 @dataclass(frozen=True)
 class DbtHarness:
     """What a model test module needs, handed out as a fixture rather than imported."""
@@ -130,8 +152,13 @@ class DbtHarness:
     write_raw_tables: Callable[[Path, Mapping[str, Rows]], None]
     run_dbt: Callable[..., DbtResult]
     warehouse_path: Callable[[Path], Path]
+    build_company: Callable[[Path, Mapping[str, Rows], str], Path]
+    open_warehouse: Callable[[Path], AbstractContextManager[duckdb.DuckDBPyConnection]]
+    rows: Callable[[duckdb.DuckDBPyConnection, str], list[dict[str, Any]]]
 
 
 @pytest.fixture(scope="session")
 def dbt_harness() -> DbtHarness:
-    return DbtHarness(write_raw_tables, run_dbt, warehouse_path)
+    return DbtHarness(
+        write_raw_tables, run_dbt, warehouse_path, build_company, open_warehouse, query_rows
+    )

@@ -45,15 +45,12 @@ VALUE_UNIT_TESTS = {
 def build(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Path:
     """Lands the value company's raw tables and runs `dbt build` on them once for the module."""
     data_dir = tmp_path_factory.mktemp("value_data")
-    dbt_harness.write_raw_tables(dbt_harness.warehouse_path(data_dir), company.RAW_ROWS)
-    result = dbt_harness.run_dbt(data_dir, "build", as_of_date=company.AS_OF_DATE)
-    assert result.returncode == 0, result.output[-5000:]
-    return data_dir
+    return dbt_harness.build_company(data_dir, company.RAW_ROWS, company.AS_OF_DATE)
 
 
 @pytest.fixture(scope="module")
 def warehouse(build: Path, dbt_harness: Any) -> Iterator[duckdb.DuckDBPyConnection]:
-    with duckdb.connect(str(dbt_harness.warehouse_path(build)), read_only=True) as connection:
+    with dbt_harness.open_warehouse(build) as connection:
         yield connection
 
 
