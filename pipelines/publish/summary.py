@@ -18,7 +18,9 @@ def summary_text(published: Path) -> str:
         row = con.execute(
             """
             select application_count, sanctioned_application_count, shadow_application_count,
-                   total_annual_spend_usd, unaligned_annual_spend_usd, unused_license_cost_usd
+                   total_annual_spend_usd, unaligned_annual_spend_usd, unused_license_cost_usd,
+                   right_size_annual_saving_usd, consolidation_annual_saving_usd,
+                   renewal_due_count, renewal_overdue_count, eliminate_application_count
             from audit_summary
             """
         ).fetchone()
@@ -33,7 +35,8 @@ def summary_text(published: Path) -> str:
         ).fetchall()
     if row is None:
         raise ValueError(f"{published} has no audit_summary row")
-    apps, sanctioned, shadow, total, unaligned, unused = row
+    apps, sanctioned, shadow, total, unaligned, unused, right_size, consolidation = row[:8]
+    due, overdue, eliminate = row[8:]
     share = f" ({unaligned / total:.0%} of spend)" if total else ""
     lines = [
         f"Software audit as of {as_of} (publication {publication_id})",
@@ -41,6 +44,10 @@ def summary_text(published: Path) -> str:
         f"  Total annual spend:              {_usd(total)}",
         f"  Spend not aligned to objectives: {_usd(unaligned)}{share}",
         f"  Unused-license cost:             {_usd(unused)}",
+        f"  Savings identified:              {_usd(right_size)} by right-sizing renewals, "
+        f"{_usd(consolidation)} by consolidating each category on one application",
+        f"  Renewals (next 180 days):        {due} due, {overdue} past their notice deadline",
+        f"  Applications to eliminate:       {eliminate}",
         f"  Top {len(top)} applications by ROI:",
     ]
     lines += [

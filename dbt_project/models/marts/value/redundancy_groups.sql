@@ -116,9 +116,14 @@ consolidated as (
         -- migrated users fill the kept application's unused seats first
         greatest(coalesce(user_counts.users_to_migrate_count, 0) - kept.unused_seats, 0)
             as seats_to_add,
-        -- a kept application without a per-seat price prices a seat at its cost per active user
+        -- a kept application without a per-seat price prices a seat at its cost per active user,
+        -- else at the group's (never free: that would overstate the saving); 0 only when the
+        -- group has no active user, and then no seat is added
         coalesce(
-            kept.cost_per_seat_usd, kept.annual_cost_usd / nullif(kept.active_users, 0), 0
+            kept.cost_per_seat_usd,
+            kept.annual_cost_usd / nullif(kept.active_users, 0),
+            group_totals.annual_cost_usd / nullif(user_counts.active_user_count, 0),
+            0
         ) as added_seat_price_usd
     from group_totals
     inner join grouped as kept
