@@ -547,3 +547,32 @@ def test_the_validation_report_of_the_failed_run_shows_the_failing_check_and_its
     assert "seats_purchased_non_negative" in page
     assert (refreshes.paths.validation_reports / f"{refreshes.first.outcome.run_id}.html").exists()
     assert "The last 3 runs" in page
+
+
+def test_the_publication_holds_no_end_user_email_only_application_owners(
+    refreshes: Refreshes,
+) -> None:
+    # Usage is published aggregated: the only addresses readers may see are the business
+    # owners named on contracts (business contacts), wherever a published column carries them.
+    owners = {
+        row["owner_email"].lower()
+        for row in refreshes.company.contracts.to_pylist()
+        if row["owner_email"]
+    }
+    published: dict[str, set[str]] = {}
+    with duckdb.connect(str(refreshes.paths.published), read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns"
+            " where table_schema = 'main' and data_type = 'VARCHAR'"
+        ).fetchall()
+        for table, column in columns:
+            values = con.execute(
+                f'select distinct lower("{column}") from "{table}" where "{column}" like \'%@%\''
+            ).fetchall()
+            if values:
+                published[f"{table}.{column}"] = {value for (value,) in values}
+
+    assert published, "the owners should be published"
+    assert {column: emails - owners for column, emails in published.items()} == {
+        column: set() for column in published
+    }
