@@ -11,6 +11,9 @@ from pathlib import Path
 
 from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
 
+#: The dagster.yaml this command wrote before it selected the pooled event log storage.
+OLD_DAGSTER_SETTINGS = "telemetry:\n  enabled: false\n"
+
 
 def prepare_environment(paths: Paths) -> None:
     """Pin the data folder and Dagster's home so runs are kept and visible in the UI later."""
@@ -19,11 +22,14 @@ def prepare_environment(paths: Paths) -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "True")
+    from pipelines.storage import dagster_settings
+
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     settings = home / "dagster.yaml"
-    if not settings.exists():
-        settings.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    # A user's own settings are kept; the file earlier versions wrote is brought up to date.
+    if not settings.exists() or settings.read_text(encoding="utf-8") == OLD_DAGSTER_SETTINGS:
+        settings.write_text(dagster_settings(home), encoding="utf-8")
 
 
 def refresh(paths: Paths, verbose: bool) -> bool:
@@ -31,9 +37,7 @@ def refresh(paths: Paths, verbose: bool) -> bool:
     import dagster as dg
 
     from pipelines.refresh import run_refresh
-    from pipelines.storage import use_write_ahead_log
 
-    use_write_ahead_log()
     with dg.DagsterInstance.get() as instance:
         outcome = run_refresh(instance, log_dir=None if verbose else paths.data_dir / "logs")
     for warning in outcome.warnings:

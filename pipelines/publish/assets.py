@@ -3,15 +3,15 @@
 from collections.abc import Iterator
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from data_quality.suites import SUITES
-from pipelines.publish.publication import PublicationError, publish
-from pipelines.quality.checks import mart_key
-from pipelines.quality.results import audited_fingerprints
+from pipelines.publish.publication import (
+    Candidate,
+    PublicationError,
+    find_candidate,
+    publish_candidate,
+)
+from pipelines.quality.checks import PUBLISHED_TABLES, mart_key
 from pipelines.resources import AuditSettings
-
-PUBLISHED_TABLES: tuple[str, ...] = tuple(SUITES)
 
 
 def build_publish_assets() -> dg.AssetsDefinition:
@@ -30,23 +30,23 @@ def build_publish_assets() -> dg.AssetsDefinition:
         can_subset=False,
     )
     def publish_audit(
-        context: dg.AssetExecutionContext, audit: AuditSettings, warehouse: DuckDBResource
+        context: dg.AssetExecutionContext, audit: AuditSettings
     ) -> Iterator[dg.MaterializeResult]:
-        """Publish every mart at once, only as audited, and switch readers to it atomically."""
-        with warehouse.get_connection() as con:
-            audited = audited_fingerprints(con, PUBLISHED_TABLES)
-            try:
-                publication = publish(
-                    con,
-                    PUBLISHED_TABLES,
-                    audited,
-                    audit.paths,
-                    run_id=context.run_id,
-                    as_of=audit.as_of,
-                    keep=audit.keep_publications,
-                )
-            except PublicationError as error:
-                raise dg.Failure(str(error), allow_retries=False) from error
+        """Publish the candidate the gate passed, whole, and switch readers to it atomically."""
+        run = context.run
+        candidate = find_candidate(audit.paths, [run.run_id, run.parent_run_id, run.root_run_id])
+        try:
+            candidate, verdict, audited = passed(candidate)
+            publication = publish_candidate(
+                candidate,
+                audited,
+                audit.paths,
+                keep=audit.keep_publications,
+                audited_sha256=verdict["database_sha256"],
+                checks=verdict,
+            )
+        except PublicationError as error:
+            raise dg.Failure(str(error), allow_retries=False) from error
         manifest = publication.manifest
         context.log.info(f"published {publication.publication_id} at {audit.paths.published}")
         for table in PUBLISHED_TABLES:
@@ -64,3 +64,23 @@ def build_publish_assets() -> dg.AssetsDefinition:
             )
 
     return publish_audit
+
+
+def passed(candidate: Candidate | None) -> tuple[Candidate, dict, dict[str, str]]:
+    """The candidate, the gate's verdict on it, and its tables' fingerprints, if all passed.
+
+    Refuses a run that wrote no candidate (publishing on its own, say from the UI) or whose
+    candidate the gate did not audit: nothing unaudited is ever published.
+    """
+    if candidate is None:
+        raise PublicationError(
+            "this run has no candidate publication: run the quality gate (mart_quality_gate) first"
+        )
+    verdict = candidate.audit
+    if verdict is None:
+        raise PublicationError(f"candidate {candidate.publication_id} was never audited")
+    failed = [table for table, result in verdict["tables"].items() if not result["success"]]
+    if failed:
+        raise PublicationError(f"the quality gate failed {failed}: refusing to publish")
+    audited = {table: result["fingerprint"] for table, result in verdict["tables"].items()}
+    return candidate, verdict, audited

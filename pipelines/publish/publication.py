@@ -48,6 +48,150 @@ class Publication:
         return json.loads((self.directory / "manifest.json").read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A publication written but not yet switched to: what the quality gate audits.
+
+    It lives in `publications/<id>.partial/`, invisible to readers and to `history`, until
+    `publish_candidate` renames it; a candidate that fails its audit stays there for inspection
+    until the next successful publication prunes it.
+    """
+
+    publication_id: str
+    directory: Path
+    run_id: str
+    as_of: date
+    created_at: datetime
+    fingerprints: dict[str, str]
+    rows: dict[str, int]
+
+    @property
+    def database(self) -> Path:
+        return self.directory / "audit.duckdb"
+
+    @property
+    def audit(self) -> dict | None:
+        """What the quality gate recorded about this candidate, or None before it ran."""
+        path = self.directory / AUDIT_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+CANDIDATE_FILE = "candidate.json"
+AUDIT_FILE = "audit.json"
+
+
+def write_candidate(
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[str],
+    paths: Paths,
+    *,
+    run_id: str,
+    as_of: date,
+    source_schema: str = "marts",
+) -> Candidate:
+    """Copy `tables` from `source_schema` into a new candidate publication and return it."""
+    created_at = datetime.now(UTC)
+    # Sortable by time, and tells the run apart: the first 8 characters are what Dagster shows.
+    publication_id = f"{created_at:%Y%m%dT%H%M%S.%f}Z-{run_id[:8]}"
+    if (paths.publications / publication_id).exists():
+        raise PublicationError(f"publication {publication_id} exists already")
+    directory = paths.publications / f"{publication_id}{PARTIAL}"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    identity = [publication_id, run_id, as_of, created_at.replace(tzinfo=None)]
+    try:
+        fingerprints, rows = _write_database(con, tables, directory, source_schema, identity)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    candidate = Candidate(publication_id, directory, run_id, as_of, created_at, fingerprints, rows)
+    description = {
+        "publication_id": publication_id,
+        "run_id": run_id,
+        "as_of_date": as_of.isoformat(),
+        "created_at": created_at.isoformat(),
+        "fingerprints": fingerprints,
+        "rows": rows,
+    }
+    _write_durably(directory / CANDIDATE_FILE, json.dumps(description, indent=2))
+    return candidate
+
+
+def find_candidate(paths: Paths, run_ids: Sequence[str]) -> Candidate | None:
+    """The newest candidate written by one of `run_ids` (a run, or the run it re-executes)."""
+    if not paths.publications.exists():
+        return None
+    wanted = {run_id for run_id in run_ids if run_id}
+    for directory in sorted(paths.publications.glob(f"*{PARTIAL}"), reverse=True):
+        described = directory / CANDIDATE_FILE
+        if not described.exists():
+            continue
+        data = json.loads(described.read_text(encoding="utf-8"))
+        if data["run_id"] in wanted:
+            return Candidate(
+                data["publication_id"],
+                directory,
+                data["run_id"],
+                date.fromisoformat(data["as_of_date"]),
+                datetime.fromisoformat(data["created_at"]),
+                data["fingerprints"],
+                data["rows"],
+            )
+    return None
+
+
+def record_audit(candidate: Candidate, audit: Mapping) -> None:
+    """Keep the quality gate's verdict with the candidate, with the checksum of what it read."""
+    document = {**audit, "database_sha256": _sha256(candidate.database)}
+    _write_durably(candidate.directory / AUDIT_FILE, json.dumps(document, indent=2, default=str))
+
+
+def publish_candidate(
+    candidate: Candidate,
+    audited: Mapping[str, str],
+    paths: Paths,
+    *,
+    keep: int,
+    audited_sha256: str | None = None,
+    checks: Mapping | None = None,
+) -> Publication:
+    """Switch readers to `candidate`, if every table is exactly what the quality gate passed.
+
+    `audited` maps each table to the fingerprint the gate validated and passed; `audited_sha256`
+    is the checksum of the candidate file the gate read. Raises `PublicationError`, leaving the
+    current publication untouched, when a table was not audited or the candidate changed since.
+    """
+    missing = [table for table in candidate.fingerprints if table not in audited]
+    if missing:
+        raise PublicationError(f"no passing quality results for {missing}: refusing to publish")
+    checksum = _sha256(candidate.database)
+    if audited_sha256 is not None and checksum != audited_sha256:
+        raise PublicationError(
+            f"candidate {candidate.publication_id} changed after it was audited "
+            f"(audited sha256 {audited_sha256}, now {checksum}): refusing to publish"
+        )
+    tables = _export(candidate, audited)
+    manifest = {
+        "publication_id": candidate.publication_id,
+        "run_id": candidate.run_id,
+        "as_of_date": candidate.as_of.isoformat(),
+        "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duckdb_version": duckdb.__version__,
+        "storage_version": STORAGE_VERSION,
+        "database_sha256": checksum,
+        "tables": tables,
+        "checks": dict(checks or {}),
+    }
+    _write_durably(candidate.directory / "manifest.json", json.dumps(manifest, indent=2))
+    _fsync_directory(candidate.directory)
+    final = paths.publications / candidate.publication_id
+    os.replace(candidate.directory, final)
+    _fsync_directory(paths.publications)
+    _switch(paths.published, final / "audit.duckdb")
+    prune(paths, keep)
+    return Publication(candidate.publication_id, final)
+
+
 def publish(
     con: duckdb.DuckDBPyConnection,
     tables: Sequence[str],
@@ -59,56 +203,30 @@ def publish(
     keep: int,
     source_schema: str = "marts",
 ) -> Publication:
-    """Copy `tables` from `source_schema` into a new publication and switch readers to it.
+    """Write a candidate of `tables` and publish it at once, if it is what `audited` says.
 
-    `audited` maps each table to the fingerprint the quality gate validated. Raises
-    `PublicationError`, leaving the current publication untouched, when a table was not audited
-    or changed since.
+    For callers that audited the working tables themselves; the pipeline audits the candidate.
     """
     missing = [table for table in tables if table not in audited]
     if missing:
         raise PublicationError(f"no passing quality results for {missing}: refusing to publish")
-    published_at = datetime.now(UTC)
-    # Sortable by time, and tells the run apart: the first 8 characters are what Dagster shows.
-    publication_id = f"{published_at:%Y%m%dT%H%M%S.%f}Z-{run_id[:8]}"
-    final = paths.publications / publication_id
-    if final.exists():
-        raise PublicationError(f"publication {publication_id} exists already")
-    partial = final.with_name(final.name + PARTIAL)
-    shutil.rmtree(partial, ignore_errors=True)
-    (partial / "parquet").mkdir(parents=True)
-
-    identity = [publication_id, run_id, as_of, published_at.replace(tzinfo=None)]
+    candidate = write_candidate(
+        con, tables, paths, run_id=run_id, as_of=as_of, source_schema=source_schema
+    )
     try:
-        table_manifest = _write_candidate(con, tables, audited, partial, source_schema, identity)
+        return publish_candidate(candidate, audited, paths, keep=keep)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(candidate.directory, ignore_errors=True)
         raise
-    manifest = {
-        "publication_id": publication_id,
-        "run_id": run_id,
-        "as_of_date": as_of.isoformat(),
-        "published_at": published_at.isoformat(timespec="seconds"),
-        "duckdb_version": duckdb.__version__,
-        "storage_version": STORAGE_VERSION,
-        "database_sha256": _sha256(partial / "audit.duckdb"),
-        "tables": table_manifest,
-    }
-    _write_durably(partial / "manifest.json", json.dumps(manifest, indent=2))
-    os.replace(partial, final)
-    _switch(paths.published, final / "audit.duckdb")
-    prune(paths, keep)
-    return Publication(publication_id, final)
 
 
-def _write_candidate(
+def _write_database(
     con: duckdb.DuckDBPyConnection,
     tables: Sequence[str],
-    audited: Mapping[str, str],
     directory: Path,
     source_schema: str,
     identity: list,
-) -> dict[str, dict]:
+) -> tuple[dict[str, str], dict[str, int]]:
     database = directory / "audit.duckdb"
     con.execute(f"attach '{database}' as candidate (storage_version '{STORAGE_VERSION}')")
     try:
@@ -118,28 +236,39 @@ def _write_candidate(
             " ? as run_id, ?::date as as_of_date, ?::timestamp as published_at",
             identity,
         )
-        manifest = {}
+        fingerprints, rows = {}, {}
         for table in tables:
             con.execute(
                 f"create table candidate.main.{table} as select * from {source_schema}.{table}"
             )
-            fingerprint = table_fingerprint(con, f"candidate.main.{table}")
-            if fingerprint != audited[table]:
-                raise PublicationError(
-                    f"{source_schema}.{table} changed after it was audited "
-                    f"(audited {audited[table]}, now {fingerprint}): refusing to publish"
-                )
-            parquet = directory / "parquet" / f"{table}.parquet"
-            con.execute(f"copy candidate.main.{table} to '{parquet}' (format parquet)")
-            rows = con.execute(f"select count(*) from candidate.main.{table}").fetchone()
-            manifest[table] = {
-                "rows": int(rows[0]) if rows else 0,
-                "fingerprint": fingerprint,
-                "parquet": f"parquet/{table}.parquet",
-            }
+            fingerprints[table] = table_fingerprint(con, f"candidate.main.{table}")
+            counted = con.execute(f"select count(*) from candidate.main.{table}").fetchone()
+            rows[table] = int(counted[0]) if counted else 0
         con.execute("checkpoint candidate")
     finally:
         con.execute("detach candidate")
+    return fingerprints, rows
+
+
+def _export(candidate: Candidate, audited: Mapping[str, str]) -> dict[str, dict]:
+    """Check each table against its audit and write its Parquet file; the manifest's entries."""
+    (candidate.directory / "parquet").mkdir(exist_ok=True)
+    manifest = {}
+    with duckdb.connect(str(candidate.database), read_only=True) as con:
+        for table in candidate.fingerprints:
+            fingerprint = table_fingerprint(con, f"main.{table}")
+            if fingerprint != audited[table]:
+                raise PublicationError(
+                    f"{table} changed after it was audited "
+                    f"(audited {audited[table]}, now {fingerprint}): refusing to publish"
+                )
+            parquet = candidate.directory / "parquet" / f"{table}.parquet"
+            con.execute(f"copy main.{table} to '{parquet}' (format parquet)")
+            manifest[table] = {
+                "rows": candidate.rows[table],
+                "fingerprint": fingerprint,
+                "parquet": f"parquet/{table}.parquet",
+            }
     return manifest
 
 

@@ -1,18 +1,36 @@
-"""The marts' great-expectations suites as blocking asset checks, run in one step.
+"""The quality gate: every mart's checks, run in one step against the candidate publication.
 
-One step for all marts because importing great-expectations costs seconds: one import, not six.
+The step writes the candidate (the marts copied into a new, not yet visible publication), then runs
+two kinds of blocking checks on each mart at once:
+
+* `quality_gate`: the mart's great-expectations suite, validated on the candidate file itself,
+  read-only, so what passes is byte for byte what gets published (its checksum is recorded);
+* `dbt_tests`: dbt's data tests on the working warehouse, in a `dbt test` process of its own;
+  a mart fails when a test of it, or of any model or source it is built from, fails.
+
+One step, because importing great-expectations costs seconds: one import, not twenty. The verdict
+is kept with the candidate (`audit.json`), which the publish step reads: it publishes nothing the
+gate did not pass.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
+from data_quality.results import SuiteResult
 from data_quality.suites import SUITES
+from pipelines.publish.publication import Candidate, record_audit, write_candidate
+from pipelines.quality.dbt_tests import DbtTestResults, DbtTestRun
 from pipelines.quality.results import record, write_report
-from pipelines.settings import paths_from_env
+from pipelines.resources import AuditSettings
+from pipelines.transform.dbt import dbt_project
 
 CHECK_NAME = "quality_gate"
+DBT_CHECK_NAME = "dbt_tests"
+PUBLISHED_TABLES: tuple[str, ...] = tuple(SUITES)
 
 
 def mart_key(table: str) -> dg.AssetKey:
@@ -21,52 +39,161 @@ def mart_key(table: str) -> dg.AssetKey:
 
 def build_quality_checks() -> dg.AssetChecksDefinition:
     specs = [
-        dg.AssetCheckSpec(
-            name=CHECK_NAME,
-            asset=mart_key(table),
-            blocking=True,
-            description=f"great-expectations suite of {table}: publication waits for it to pass.",
-        )
+        spec
         for table in SUITES
+        for spec in (
+            dg.AssetCheckSpec(
+                name=CHECK_NAME,
+                asset=mart_key(table),
+                blocking=True,
+                description=(
+                    f"great-expectations suite of {table}, validated on the candidate publication:"
+                    " publication waits for it to pass."
+                ),
+            ),
+            dg.AssetCheckSpec(
+                name=DBT_CHECK_NAME,
+                asset=mart_key(table),
+                blocking=True,
+                description=(
+                    f"dbt's data tests on {table} and on every model and source it is built from."
+                ),
+            ),
+        )
     ]
 
-    @dg.multi_asset_check(specs=specs, name="mart_quality_gate", can_subset=True)
+    @dg.multi_asset_check(specs=specs, name="mart_quality_gate", can_subset=False)
     def mart_quality_gate(
-        context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource
+        context: dg.AssetCheckExecutionContext, audit: AuditSettings, warehouse: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:
-        """Validate each selected mart, record the results by content fingerprint, and report."""
-        from data_quality.runner import validate_table
-
-        selected = {key.asset_key for key in context.selected_asset_check_keys}
-        results = []
+        """Write the candidate, then validate it and run dbt's tests at the same time."""
+        paths = audit.paths
+        run_id = context.run.run_id
         with warehouse.get_connection() as con:
-            for table, suite in SUITES.items():
-                if mart_key(table) not in selected:
-                    continue
-                result = validate_table(con, f"marts.{table}", suite)
-                record(con, context.run.run_id, table, result)
-                if not result.success:
-                    context.log.error(result.summary())
-                results.append((table, result))
-            report = write_report(con, paths_from_env().validation_reports, context.run.run_id)
-        context.log.info(f"Validation report: {report}")
-        for table, result in results:
-            failed = [c for c in result.checks if not c.success]
-            yield dg.AssetCheckResult(
-                asset_key=mart_key(table),
-                check_name=CHECK_NAME,
-                passed=result.success,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description=result.summary() if failed else None,
-                metadata={
-                    "fingerprint": result.fingerprint,
-                    "dagster/row_count": result.row_count,
-                    "expectations": len(result.checks),
-                    "failed_blocking": sum(1 for c in failed if c.blocking),
-                    "failed_warnings": sum(1 for c in failed if not c.blocking),
-                    "failures": dg.MetadataValue.json([c.name for c in failed]),
-                    "validation_report": dg.MetadataValue.path(str(report)),
-                },
+            candidate = write_candidate(
+                con, PUBLISHED_TABLES, paths, run_id=run_id, as_of=audit.as_of
             )
+        context.log.info(f"Candidate publication {candidate.publication_id} written; auditing it")
+        dbt_tests = DbtTestRun(dbt_project(), audit.as_of)
+        try:
+            suites = validate_candidate(candidate)
+        except BaseException:
+            dbt_tests.stop()
+            raise
+        tests = dbt_tests.wait(PUBLISHED_TABLES)
+        with warehouse.get_connection() as con:
+            for table, result in suites.items():
+                record(con, run_id, table, result)
+            report = write_report(con, paths.validation_reports, run_id)
+        record_audit(candidate, audit_document(suites, tests))
+        log_outcome(context, suites, tests, dbt_tests.log_path)
+        context.log.info(f"Validation report: {report}")
+        for table, result in suites.items():
+            yield suite_check(table, result, report)
+            yield dbt_check(table, tests)
 
     return mart_quality_gate
+
+
+def validate_candidate(candidate: Candidate) -> dict[str, SuiteResult]:
+    """Each mart's suite on the candidate file, attached read-only under the name `marts`.
+
+    Checks refer to marts as `marts.<table>` (a reconciliation may read another mart): attached
+    as the catalog `marts`, the candidate's tables answer to the same names.
+    """
+    from data_quality.runner import validate_table
+
+    with duckdb.connect() as con:
+        con.execute(f"attach '{candidate.database}' as marts (read_only)")
+        return {
+            table: validate_table(con, f"marts.{table}", suite) for table, suite in SUITES.items()
+        }
+
+
+def audit_document(suites: Mapping[str, SuiteResult], tests: DbtTestResults) -> dict:
+    """The gate's verdict on each table, as the publish step and the manifest read it."""
+    tables = {}
+    for table, result in suites.items():
+        concerning = [t for t in tests.concerning(table) if t.blocking]
+        tables[table] = {
+            "fingerprint": result.fingerprint,
+            "rows": result.row_count,
+            "expectations": len(result.checks),
+            "suite_passed": result.success,
+            "failed_checks": [c.name for c in result.checks if not c.success],
+            "failed_dbt_tests": [t.name for t in concerning],
+            "success": result.success and not concerning and tests.error is None,
+        }
+    return {
+        "tables": tables,
+        "dbt_tests": {
+            "passed": tests.passed,
+            "not_passed": [{"name": t.name, "status": t.status} for t in tests.not_passed],
+            "error": tests.error,
+        },
+    }
+
+
+def log_outcome(
+    context: dg.AssetCheckExecutionContext,
+    suites: Mapping[str, SuiteResult],
+    tests: DbtTestResults,
+    dbt_log: Path,
+) -> None:
+    for result in suites.values():
+        if not result.success:
+            context.log.error(result.summary())
+    if tests.error:
+        context.log.error(tests.error)
+    for outcome in tests.not_passed:
+        log = context.log.error if outcome.blocking else context.log.warning
+        log(f"dbt test {outcome.describe()}")
+    context.log.info(
+        f"dbt tests: {tests.passed} passed, {len(tests.not_passed)} not passed (log: {dbt_log})"
+    )
+
+
+def suite_check(table: str, result: SuiteResult, report: Path) -> dg.AssetCheckResult:
+    failed = [c for c in result.checks if not c.success]
+    return dg.AssetCheckResult(
+        asset_key=mart_key(table),
+        check_name=CHECK_NAME,
+        passed=result.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=result.summary() if failed else None,
+        metadata={
+            "fingerprint": result.fingerprint,
+            "dagster/row_count": result.row_count,
+            "expectations": len(result.checks),
+            "failed_blocking": sum(1 for c in failed if c.blocking),
+            "failed_warnings": sum(1 for c in failed if not c.blocking),
+            "failures": dg.MetadataValue.json([c.name for c in failed]),
+            "validation_report": dg.MetadataValue.path(str(report)),
+        },
+    )
+
+
+def dbt_check(table: str, tests: DbtTestResults) -> dg.AssetCheckResult:
+    concerning = tests.concerning(table)
+    blocking = [t for t in concerning if t.blocking]
+    if tests.error:
+        description = f"dbt's tests could not run: {tests.error}"
+    elif concerning:
+        described = "\n".join(f"- {t.describe()}" for t in concerning)
+        description = f"dbt tests of {table} or what it is built from did not pass:\n{described}"
+    else:
+        description = None
+    return dg.AssetCheckResult(
+        asset_key=mart_key(table),
+        check_name=DBT_CHECK_NAME,
+        passed=not blocking and tests.error is None,
+        severity=dg.AssetCheckSeverity.ERROR
+        if blocking or tests.error
+        else dg.AssetCheckSeverity.WARN,
+        description=description,
+        metadata={
+            "tests_in_lineage_not_passed": dg.MetadataValue.json(
+                [{"name": t.name, "status": t.status} for t in concerning]
+            ),
+        },
+    )

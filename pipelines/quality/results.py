@@ -8,7 +8,6 @@ run can therefore never publish an unaudited table.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,26 +50,6 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, table: str, result: Suit
             json.dumps(result.to_dict(), default=str),
         ],
     )
-
-
-def audited_fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> dict[str, str]:
-    """Fingerprint of each table whose latest quality result passed."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = 'quality' and table_name = 'suite_results'"
-    ).fetchone()
-    if not exists or not exists[0]:
-        return {}
-    rows = con.execute(
-        f"""
-        select table_name, fingerprint, success
-        from {RESULTS_TABLE}
-        where table_name in (select unnest(?))
-        qualify row_number() over (partition by table_name order by checked_at desc) = 1
-        """,
-        [list(tables)],
-    ).fetchall()
-    return {table: fingerprint for table, fingerprint, success in rows if success}
 
 
 def recent_runs(con: duckdb.DuckDBPyConnection, limit: int) -> list[RunResults]:

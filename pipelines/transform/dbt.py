@@ -1,10 +1,10 @@
 """The dbt project as Dagster assets; dbt's folders (staging, intermediate, marts) become groups.
 
-dbt's own tests run inside `dbt build`, where a failing one skips the models downstream of it and
-fails the step. They are not mirrored as Dagster asset checks: each mirrored test costs three
-durable writes to the run history (planned, evaluated, output), which for a few hundred tests was a
-third of a refresh. The step logs one line counting them instead, naming any that failed or
-warned; Dagster's own checks are the publication gate (pipelines/quality).
+The refresh builds dbt's models, seeds and snapshots here; dbt's data tests run in the quality gate
+(pipelines/quality/dbt_tests.py), in parallel with the great-expectations suites, and block
+publication of the marts downstream of a failing one. They are not mirrored as Dagster asset
+checks one by one: each mirrored test costs three writes to the run history (planned, evaluated,
+output), which for a few hundred tests was a third of a refresh.
 """
 
 import json
@@ -58,11 +58,23 @@ def dbt_vars(as_of: date) -> list[str]:
 
 
 def dbt_build_args(as_of: date) -> list[str]:
-    """The dbt command of a refresh: build everything selected, as of the audit date.
+    """The dbt command of a refresh: build every model, seed and snapshot as of the audit date.
 
-    Unit tests check the SQL's logic, not the data, so CI runs them and refreshes skip them.
+    Data tests run in the quality gate, beside great-expectations. Unit tests check the SQL's
+    logic, not the data: CI runs them (tests/models), refreshes do not.
     """
-    return ["build", *dbt_vars(as_of), "--exclude", "test_type:unit"]
+    return [
+        "build",
+        *dbt_vars(as_of),
+        # one argument: dagster-dbt appends its own selection after it
+        "--exclude",
+        "resource_type:test resource_type:unit_test",
+    ]
+
+
+def dbt_executable() -> str:
+    """dbt from this interpreter's environment, found even when the virtualenv is not activated."""
+    return str(Path(sys.executable).with_name("dbt"))
 
 
 class AuditDbtCli(DbtCliResource):
@@ -85,10 +97,8 @@ class AuditDbtCli(DbtCliResource):
 
 
 def dbt_cli(project: DbtProject) -> DbtCliResource:
-    """dbt from this interpreter's environment, found even when the virtualenv is not activated."""
-    return AuditDbtCli(
-        project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
-    )
+    """The dbt resource of the refresh, with this environment's dbt."""
+    return AuditDbtCli(project_dir=project, dbt_executable=dbt_executable())
 
 
 def dbt_project() -> DbtProject:
@@ -145,7 +155,7 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     def audit_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, audit: AuditSettings
     ) -> Iterator[Any]:
-        """Build the dbt models, seeds and tests of the audit as of the audit date."""
+        """Build the dbt models, seeds and snapshots of the audit as of the audit date."""
         # this process mostly waits on dbt: the quality gate that follows needs the import anyway
         preload_gx()
         # The project's own target folder, not one per run: dbt's partial parsing then saves
