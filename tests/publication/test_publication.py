@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from data_quality.fingerprint import table_fingerprint
+from pipelines.cli import main
 from pipelines.publish.publication import (
     PublicationError,
     current,
@@ -144,6 +145,29 @@ def test_only_the_newest_publications_are_kept(warehouse, paths: Paths) -> None:
     kept = [p.manifest["run_id"] for p in history(paths)]
 
     assert kept == ["2-run", "3-run"]
+
+
+def test_the_rollback_command_switches_readers_back(
+    warehouse, paths: Paths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # GIVEN two publications, as `software-audit rollback` finds them through AUDIT_DATA_DIR
+    first = publish_now(warehouse, paths, "run-11111111")
+    set_figures(warehouse, apps=5, spend=99.0)
+    second = publish_now(warehouse, paths, "run-22222222")
+    monkeypatch.setenv("AUDIT_DATA_DIR", str(paths.data_dir))
+
+    # WHEN rolled back THEN readers get the previous publication, and are told which
+    assert main(["rollback"]) == 0
+    assert read_published(paths, "select run_id from publication") == [("run-11111111",)]
+    assert read_published(paths, "select count(*) from applications") == [(3,)]
+    assert first.publication_id in capsys.readouterr().out
+
+    # AND `--to` switches to any kept publication, while an unknown one changes nothing
+    assert main(["rollback", "--to", second.publication_id]) == 0
+    assert read_published(paths, "select run_id from publication") == [("run-22222222",)]
+    assert main(["rollback", "--to", "19990101T000000Z-nothing"]) == 1
+    assert "no publication '19990101T000000Z-nothing'" in capsys.readouterr().err
+    assert read_published(paths, "select run_id from publication") == [("run-22222222",)]
 
 
 def test_a_reader_keeps_reading_a_publication_pruned_under_it(warehouse, paths: Paths) -> None:
