@@ -1,11 +1,12 @@
 """Publishes the audited marts where finance and BI read them, atomically.
 
 Each publication is a new folder `publications/<id>/` holding a DuckDB file, one Parquet file per
-table and a manifest. It is written under a `.partial` name, renamed when complete, and readers are
-switched to it by replacing the symlink `published/audit.duckdb` in one `rename`: a reader opens
-either the previous publication or the new one, never a mix, and a process killed half-way leaves
-the last good publication in place. Nothing is published whose content differs from what the
-quality gate audited: each table's fingerprint in the new file must equal the audited one.
+table and a manifest. It is written under a `.partial` name, flushed to disk and renamed when
+complete, and readers are switched to it by replacing the symlink `published/audit.duckdb` in one
+`rename`: a reader opens either the previous publication or the new one, never a mix, and a
+process killed half-way leaves the last good publication in place. Nothing is published whose
+content differs from what the quality gate audited: each table's fingerprint in the new file must
+equal the audited one.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def write_candidate(
         "fingerprints": fingerprints,
         "rows": rows,
     }
-    _write_durably(directory / CANDIDATE_FILE, json.dumps(description, indent=2))
+    (directory / CANDIDATE_FILE).write_text(json.dumps(description, indent=2), encoding="utf-8")
     return candidate
 
 
@@ -143,7 +144,9 @@ def find_candidate(paths: Paths, run_ids: Sequence[str]) -> Candidate | None:
 def record_audit(candidate: Candidate, audit: Mapping) -> None:
     """Keep the quality gate's verdict with the candidate, with the checksum of what it read."""
     document = {**audit, "database_sha256": _sha256(candidate.database)}
-    _write_durably(candidate.directory / AUDIT_FILE, json.dumps(document, indent=2, default=str))
+    (candidate.directory / AUDIT_FILE).write_text(
+        json.dumps(document, indent=2, default=str), encoding="utf-8"
+    )
 
 
 def publish_candidate(
@@ -182,10 +185,14 @@ def publish_candidate(
         "tables": tables,
         "checks": dict(checks or {}),
     }
-    _write_durably(candidate.directory / "manifest.json", json.dumps(manifest, indent=2))
-    _fsync_directory(candidate.directory)
+    (candidate.directory / "manifest.json").write_text(
+        json.dumps(manifest, indent=2), encoding="utf-8"
+    )
+    _fsync_tree(candidate.directory)
     final = paths.publications / candidate.publication_id
     os.replace(candidate.directory, final)
+    # The rename must be on disk before the switch is: after a power cut the link could otherwise
+    # point into a folder still named `.partial`, which the next publish removes.
     _fsync_directory(paths.publications)
     _switch(paths.published, final / "audit.duckdb")
     prune(paths, keep)
@@ -338,11 +345,19 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_durably(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+def _fsync_tree(directory: Path) -> None:
+    """Flush every file of a candidate, then the folders naming them, before it is renamed complete.
+
+    DuckDB flushes its database file at a checkpoint but not the Parquet files it copies out.
+    """
+    for folder, _, files in os.walk(directory, topdown=False):
+        for name in files:
+            fd = os.open(Path(folder) / name, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_directory(Path(folder))
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ import duckdb
 import pytest
 
 from data_quality.fingerprint import table_fingerprint
+from pipelines.cli import main
 from pipelines.publish.publication import (
     PublicationError,
     current,
@@ -143,3 +145,83 @@ def test_only_the_newest_publications_are_kept(warehouse, paths: Paths) -> None:
     kept = [p.manifest["run_id"] for p in history(paths)]
 
     assert kept == ["2-run", "3-run"]
+
+
+def test_the_rollback_command_switches_readers_back(
+    warehouse, paths: Paths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # GIVEN two publications, as `software-audit rollback` finds them through AUDIT_DATA_DIR
+    first = publish_now(warehouse, paths, "run-11111111")
+    set_figures(warehouse, apps=5, spend=99.0)
+    second = publish_now(warehouse, paths, "run-22222222")
+    monkeypatch.setenv("AUDIT_DATA_DIR", str(paths.data_dir))
+
+    # WHEN rolled back THEN readers get the previous publication, and are told which
+    assert main(["rollback"]) == 0
+    assert read_published(paths, "select run_id from publication") == [("run-11111111",)]
+    assert read_published(paths, "select count(*) from applications") == [(3,)]
+    assert first.publication_id in capsys.readouterr().out
+
+    # AND `--to` switches to any kept publication, while an unknown one changes nothing
+    assert main(["rollback", "--to", second.publication_id]) == 0
+    assert read_published(paths, "select run_id from publication") == [("run-22222222",)]
+    assert main(["rollback", "--to", "19990101T000000Z-nothing"]) == 1
+    assert "no publication '19990101T000000Z-nothing'" in capsys.readouterr().err
+    assert read_published(paths, "select run_id from publication") == [("run-22222222",)]
+
+
+def test_a_reader_keeps_reading_a_publication_pruned_under_it(warehouse, paths: Paths) -> None:
+    # GIVEN a reader of the first publication, and only one publication kept
+    publish_now(warehouse, paths, "run-11111111", keep=1)
+    old_reader = duckdb.connect(str(paths.published), read_only=True)
+    try:
+        # WHEN the next publication prunes the first one from disk
+        set_figures(warehouse, apps=5, spend=99.0)
+        publish_now(warehouse, paths, "run-22222222", keep=1)
+        assert [p.manifest["run_id"] for p in history(paths)] == ["run-22222222"]
+
+        # THEN the reader, which had read nothing yet, still reads the first one whole
+        assert old_reader.execute(
+            "select p.run_id, count(*) from publication as p, applications group by all"
+        ).fetchall() == [("run-11111111", 3)]
+    finally:
+        old_reader.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files through /proc")
+def test_a_publication_is_on_disk_before_readers_are_switched_to_it(
+    warehouse, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: Parquet files, the new folder and its rename were not flushed, the switch was.
+    # After a power cut the link could point into a folder still named `.partial`, which the next
+    # publication deletes, or at Parquet files with nothing in them.
+    events: list[tuple[str, ...]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def spied_fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    def spied_replace(source, destination) -> None:
+        events.append(("rename", os.fspath(source), os.fspath(destination)))
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", spied_fsync)
+    monkeypatch.setattr(os, "replace", spied_replace)
+
+    publication = publish_now(warehouse, paths, "run-11111111")
+
+    final = str(publication.directory)
+    renamed = events.index(("rename", final + ".partial", final))
+    (switched,) = [i for i, event in enumerate(events) if event[-1] == str(paths.published)]
+    flushed_before_rename = {event[1] for event in events[:renamed] if event[0] == "fsync"}
+    partial = os.path.realpath(final) + ".partial"
+    written = [
+        partial,
+        f"{partial}/parquet",
+        f"{partial}/audit.duckdb",
+        f"{partial}/manifest.json",
+        *(f"{partial}/parquet/{table}.parquet" for table in TABLES),
+    ]
+    assert [path for path in written if path not in flushed_before_rename] == []
+    assert ("fsync", os.path.realpath(paths.publications)) in events[renamed:switched]
