@@ -12,7 +12,7 @@ and the variable is read only when the connector is built. Every problem names t
         start_date: 2026-05-01
       files:
         type: files
-        path: ./inbox          # relative to this file
+        path: ./business_files   # relative to this file
 """
 
 from __future__ import annotations
@@ -194,5 +194,12 @@ def build_connector(config: SourceConfig, env: Mapping[str, str] | None = None) 
     if config.type == "files":
         from connectors.files.reader import FilesConnector
 
-        return FilesConnector(config.directory / config.settings["path"], source=config.name)
+        return FilesConnector(files_directory(config), source=config.name)
     return SOURCE_TYPES[config.type].build(config, os.environ if env is None else env)
+
+
+def files_directory(config: SourceConfig) -> Path:
+    """The folder a `files` source reads, its `path` resolved from the sources file's folder."""
+    if config.type != "files":
+        raise ConfigError(config.name, f"sources.{config.name}.type", "is not a files source")
+    return config.directory / config.settings["path"]

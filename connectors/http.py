@@ -61,6 +61,8 @@ class HttpSettings:
 class NotFoundError(SourceError):
     """The server answered 404; the connector knows if the URL is wrong or a record vanished."""
 
+    permanent = True
+
 
 def first_path_segments(count: int) -> Callable[[str], str]:
     """A rate-limit bucket function: Okta, for one, meters `/api/v1/apps/*` as one bucket."""

@@ -5,11 +5,15 @@ import os
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.automation.alerts import build_failure_alert_sensor
+from pipelines.automation.file_drop import ENABLED_ENV as FILE_DROP_ENABLED_ENV
+from pipelines.automation.file_drop import build_file_drop_sensor
+from pipelines.automation.schedules import ScheduleSettings, build_schedules
 from pipelines.ingest.assets import build_ingest_assets
 from pipelines.publish.assets import build_publish_assets
 from pipelines.quality.checks import build_quality_checks
 from pipelines.resources import AuditSettings, SourcesResource
-from pipelines.settings import paths_from_env
+from pipelines.settings import env_flag, paths_from_env
 from pipelines.transform.dbt import build_dbt_assets, dbt_cli, dbt_project, prepare_manifest
 
 audit_refresh = dg.define_asset_job(
@@ -23,9 +27,11 @@ audit_refresh = dg.define_asset_job(
 def defs() -> dg.Definitions:
     paths = paths_from_env()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    audit = AuditSettings(
-        data_dir=str(paths.data_dir), as_of_date=os.environ.get("AUDIT_AS_OF_DATE", "")
-    )
+    settings = {
+        "data_dir": str(paths.data_dir),
+        "as_of_date": os.environ.get("AUDIT_AS_OF_DATE", ""),
+    }
+    audit = AuditSettings(**settings)
     project = dbt_project()
     prepare_manifest(project, audit.as_of)
     sources_config = os.environ.get("AUDIT_SOURCES_CONFIG") or str(paths.sample / "sources.yml")
@@ -33,8 +39,16 @@ def defs() -> dg.Definitions:
         assets=[*build_ingest_assets(), build_dbt_assets(project), build_publish_assets()],
         asset_checks=[build_quality_checks()],
         jobs=[audit_refresh],
+        schedules=build_schedules(audit_refresh.name, ScheduleSettings.from_env()),
+        sensors=[
+            build_file_drop_sensor(
+                paths, audit_refresh.name, enabled=env_flag(FILE_DROP_ENABLED_ENV)
+            ),
+            build_failure_alert_sensor(),
+        ],
         resources={
-            "audit": audit,
+            # Values set here are defaults a run may override: a schedule sets `as_of_date`.
+            "audit": AuditSettings.configure_at_launch(**settings),
             "sources": SourcesResource(config_path=sources_config),
             "warehouse": DuckDBResource(database=str(paths.warehouse)),
             "dbt": dbt_cli(project),

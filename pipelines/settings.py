@@ -2,11 +2,16 @@
 
 `AUDIT_DATA_DIR` (default: `data/` in the project) holds the working warehouse, the landing zone,
 the publications and Dagster's run history. Read when called, never at import time.
+
+The file-drop folders (inbox, archive, rejected) live there too unless `AUDIT_INBOX_DIR`,
+`AUDIT_ARCHIVE_DIR` or `AUDIT_REJECTED_DIR` put them elsewhere, e.g. on a share the business
+writes to.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +23,9 @@ DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
 @dataclass(frozen=True)
 class Paths:
     data_dir: Path
+    inbox_dir: Path | None = None
+    archive_dir: Path | None = None
+    rejected_dir: Path | None = None
 
     @property
     def warehouse(self) -> Path:
@@ -50,13 +58,37 @@ class Paths:
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster_home"
 
+    @property
+    def inbox(self) -> Path:
+        """Where the business drops new spend, contract, survey and objectives files."""
+        return self.inbox_dir or self.data_dir / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        """Every dropped file that was loaded, kept as it arrived."""
+        return self.archive_dir or self.data_dir / "archive"
+
+    @property
+    def rejected(self) -> Path:
+        """Dropped files that failed validation, each with a `<name>.reason.txt` beside it."""
+        return self.rejected_dir or self.data_dir / "rejected"
+
 
 def data_dir_from_env() -> Path:
     return Path(os.environ.get("AUDIT_DATA_DIR") or PROJECT_DIR / "data").resolve()
 
 
 def paths_from_env() -> Paths:
-    return Paths(data_dir_from_env())
+    def folder(name: str) -> Path | None:
+        value = os.environ.get(name)
+        return Path(value).resolve() if value else None
+
+    return Paths(
+        data_dir_from_env(),
+        inbox_dir=folder("AUDIT_INBOX_DIR"),
+        archive_dir=folder("AUDIT_ARCHIVE_DIR"),
+        rejected_dir=folder("AUDIT_REJECTED_DIR"),
+    )
 
 
 def as_of_from_env() -> date:
@@ -68,3 +100,20 @@ def as_of_from_env() -> date:
         except ValueError as error:
             raise ValueError(f"AUDIT_AS_OF_DATE={value!r} is not a date (YYYY-MM-DD)") from error
     return datetime.now(UTC).date()
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """An on/off environment variable: true/false, 1/0, yes/no or on/off; unset is off.
+
+    Anything else is refused, so a typo never silently leaves a switch in its default.
+    """
+    value = (os.environ if environ is None else environ).get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name}={value!r}: expected true or false")

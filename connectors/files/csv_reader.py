@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.errors import RecordError
+from connectors.errors import RecordError, SourceError
 from connectors.files.header import check_header
 from connectors.files.schemas import FileSpec, duckdb_columns
 
@@ -25,8 +25,14 @@ BATCH_ROWS = 100_000
 
 def read_csv(spec: FileSpec, path: Path, source: str) -> Iterator[pa.RecordBatch]:
     """Yield the file's rows in the entity schema; raise `RecordError` listing every bad value."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        header = next(csv.reader(handle), [])
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        # Reading the header decodes the first block of the file, often a data line or two.
+        raise SourceError(
+            source, f"{path.name}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"
+        ) from exc
     check_header(spec, header, f"{path.name} line 1 (header)", source)
     types = duckdb_columns(spec)
     file_columns = {name: types[name] for name in header}

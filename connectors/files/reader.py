@@ -28,6 +28,29 @@ _EXTRA: dict[str, dict[str, Reader]] = {
 }
 
 
+def accepted_suffixes(entity: str) -> tuple[str, ...]:
+    """The extensions a file of `entity` may have (`.csv`, `.xlsx`, and `.yml` for the mapping)."""
+    return tuple(_readers(entity))
+
+
+def read_file(entity: str, path: Path, *, source: str = "files") -> Iterator[pa.RecordBatch]:
+    """Read one file of `entity` whatever it is called, as the connector reads its own file.
+
+    Lets a file be checked before it takes the place of the current one: errors name this path.
+    Raises `SourceError` for an extension the entity does not come in, else as `extract` does.
+    """
+    specs = {spec.entity: spec for spec in FILE_SPECS}
+    read = _readers(entity).get(path.suffix.lower())
+    if read is None:
+        accepted = ", ".join(accepted_suffixes(entity))
+        raise SourceError(source, f"{path.name}: a {entity} file must be one of {accepted}")
+    yield from read(specs[entity], path, source)
+
+
+def _readers(entity: str) -> dict[str, Reader]:
+    return _TABULAR | _EXTRA.get(entity, {})
+
+
 class FilesConnector:
     """The folder where the business drops its exports; one file per entity, named by its spec."""
 
@@ -44,15 +67,20 @@ class FilesConnector:
 
         Raises `SourceError` when the file is missing, present in two formats, or its header or
         shape is wrong, and `RecordError` listing every bad or missing required value with where
-        it is (CSV line, workbook sheet and row, YAML key path).
+        it is (CSV line, workbook sheet and row, YAML key path); all of them `permanent`.
         """
         spec = self._specs[entity]
-        path, read = self._find(spec)
-        yield from read(spec, path, self.source)
+        try:
+            path, read = self._find(spec)
+            yield from read(spec, path, self.source)
+        except SourceError as error:
+            # A local file reads the same on every attempt: only someone fixing it can help.
+            error.permanent = True
+            raise
 
     def _find(self, spec: FileSpec) -> tuple[Path, Reader]:
         stem = Path(spec.file_name).stem
-        readers = _TABULAR | _EXTRA.get(spec.entity, {})
+        readers = _readers(spec.entity)
         candidates = [
             (self.directory / f"{stem}{suffix}", read) for suffix, read in readers.items()
         ]

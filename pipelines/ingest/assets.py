@@ -22,12 +22,22 @@ from pipelines.resources import AuditSettings, SourcesResource
 #: Sign-ins read on a source's first extraction when its config sets no `start_date`.
 DEFAULT_EVENT_HISTORY = timedelta(days=180)
 
+#: A source still failing once its connector's own retries ran out (each request already waited
+#: up to 5 minutes) is tried again whole after about 1, 3 and 7 minutes: long enough to outlast a
+#: vendor's short outage or a rate-limit window, short enough that a daily refresh still finishes.
+#: Permanent failures (`SourceError.permanent`) skip these retries.
+INGEST_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
 
 def raw_asset_key(source: str, entity: Entity) -> dg.AssetKey:
     return dg.AssetKey(["raw", f"{source}__{entity.name}"])
 
 
-def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDefinition:
+def build_source_assets(
+    source: str, entities: Sequence[Entity], retry_policy: dg.RetryPolicy = INGEST_RETRY_POLICY
+) -> dg.AssetsDefinition:
     by_key = {raw_asset_key(source, entity): entity for entity in entities}
 
     @dg.multi_asset(
@@ -51,6 +61,7 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
             for key, entity in by_key.items()
         ],
         can_subset=True,
+        retry_policy=retry_policy,
     )
     def extract(
         context: dg.AssetExecutionContext,
@@ -64,7 +75,7 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
             config = sources.config(source)
             connector = sources.connector(config) if config else None
         except ConfigError as error:
-            raise dg.Failure(str(error), allow_retries=False) from error
+            raise permanent_failure([error]) from error
         if config is None or connector is None:
             # A company without this system: its raw tables exist, empty, so the models still build.
             context.log.warning(f"source '{source}' is not configured: its raw tables stay empty")
@@ -84,7 +95,7 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
             if start_date
             else events_end - DEFAULT_EVENT_HISTORY
         )
-        failures: list[str] = []
+        failures: list[SourceError] = []
         for key in selected:
             entity = by_key[key]
             table = raw_table(source, entity)
@@ -104,11 +115,12 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
                     extracted_at=extracted_at,
                 )
             except AuthenticationError as error:
-                raise dg.Failure(str(error), allow_retries=False) from error
+                # Every entity of the source uses the same credential: stop at the first refusal.
+                raise permanent_failure([error]) from error
             except SourceError as error:
                 # The other entities still land; this one keeps its last good data.
                 context.log.error(f"{table} keeps its last good data: {error}")
-                failures.append(str(error))
+                failures.append(error)
                 continue
             with warehouse.get_connection() as con:
                 inserted, total = load_landing_file(con, landing_file, table, entity, window)
@@ -123,10 +135,24 @@ def build_source_assets(source: str, entities: Sequence[Entity]) -> dg.AssetsDef
                 metadata["window_start"] = window.start.isoformat()
                 metadata["window_end"] = window.end.isoformat()
             yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+        if any(failure.permanent for failure in failures):
+            raise permanent_failure(failures)
         if failures:
-            raise dg.Failure("\n".join(failures))
+            raise dg.Failure(
+                "\n".join(str(failure) for failure in failures)
+                + "\nTransient: Dagster retries the step with backoff while its policy allows."
+            )
 
     return extract
+
+
+def permanent_failure(errors: Sequence[SourceError]) -> dg.Failure:
+    """A failure Dagster does not retry: the same request would be refused again."""
+    return dg.Failure(
+        "\n".join(str(error) for error in errors)
+        + "\nNot retried: this needs a fix to the source's credentials, settings or file.",
+        allow_retries=False,
+    )
 
 
 def build_ingest_assets() -> list[dg.AssetsDefinition]:

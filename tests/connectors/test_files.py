@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from connectors.errors import RecordError, SourceError
-from connectors.files.reader import FilesConnector
+from connectors.files.reader import FilesConnector, read_file
 from connectors.files.schemas import APPLICATION_OBJECTIVES, CONTRACTS
 
 CONTRACT_HEADER = ",".join(c.name for c in CONTRACTS.columns)
@@ -145,3 +145,43 @@ def test_a_missing_file_names_the_other_accepted_formats(tmp_path: Path) -> None
         read_all(tmp_path, "application_objectives")
 
     assert "(nor application_objectives.xlsx, application_objectives.yml)" in str(raised.value)
+
+
+def test_a_csv_that_is_not_utf8_is_refused_saying_so(tmp_path: Path) -> None:
+    # Regression guard: a Latin-1 export used to escape as a bare UnicodeDecodeError, which the
+    # pipeline took for a transient failure and retried for minutes.
+    (tmp_path / "contracts.csv").write_bytes(
+        f"{CONTRACT_HEADER}\n{GOOD_CONTRACT.replace('Slack', 'Société')}\n".encode("latin-1")
+    )
+
+    with pytest.raises(SourceError, match=r"contracts.csv: not UTF-8 text .*CSV UTF-8"):
+        read_all(tmp_path, "contracts")
+
+
+@pytest.mark.parametrize(
+    "content", ["", f"{CONTRACT_HEADER}\nC-1,Slack,Slack,,,many,8.75,USD,monthly,,,,,\n"]
+)
+def test_every_file_problem_is_permanent(tmp_path: Path, content: str) -> None:
+    # A missing file and a bad record alike: a local file reads the same on every attempt.
+    if content:
+        write(tmp_path, "contracts.csv", content)
+
+    with pytest.raises(SourceError) as raised:
+        read_all(tmp_path, "contracts")
+
+    assert raised.value.permanent
+
+
+def test_a_file_of_any_name_is_read_by_its_extension_with_errors_naming_it(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "contracts 2026-Q4.csv", CONTRACT_HEADER, GOOD_CONTRACT)
+    write(tmp_path, "contracts-bad.csv", CONTRACT_HEADER, GOOD_CONTRACT.replace("100", "many"))
+
+    table = pa.Table.from_batches(list(read_file("contracts", tmp_path / "contracts 2026-Q4.csv")))
+
+    assert table.num_rows == 1
+    with pytest.raises(RecordError, match=r"contracts-bad\.csv line 2"):
+        list(read_file("contracts", tmp_path / "contracts-bad.csv"))
+    with pytest.raises(SourceError, match=r"must be one of \.csv, \.xlsx"):
+        list(read_file("contracts", tmp_path / "contracts.pdf"))

@@ -1,8 +1,9 @@
 """The asset graph users see: raw → staging → intermediate → marts → checks → published."""
 
 import inspect
+import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -31,6 +32,32 @@ def test_definitions_load_and_the_refresh_job_resolves(graph: dg.Definitions) ->
     job = graph.resolve_job_def("audit_refresh")
 
     assert job.name == "audit_refresh"
+
+
+def test_the_schedules_and_sensors_are_loaded_for_the_refresh_job(graph: dg.Definitions) -> None:
+    schedules = {schedule.name: schedule for schedule in graph.schedules}
+    sensors = {sensor.name: sensor for sensor in graph.sensors}
+
+    assert set(schedules) == {"daily_refresh", "weekly_full_audit"}
+    assert {schedule.job_name for schedule in schedules.values()} == {"audit_refresh"}
+    assert set(sensors) == {"file_drop", "refresh_failure_alert"}
+    assert sensors["file_drop"].job_name == "audit_refresh"
+
+
+def test_a_scheduled_run_reaches_the_assets_as_of_its_tick_date(graph: dg.Definitions) -> None:
+    # The schedule sets only `as_of_date`; the job must accept that alone and keep the rest of
+    # the audit settings (a run config replacing the whole resource would drop the data folder).
+    schedule = next(s for s in graph.schedules if s.name == "daily_refresh")
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 2, 6, tzinfo=UTC)
+    )
+    [request] = schedule.evaluate_tick(context).run_requests
+
+    resolved = dg.validate_run_config(graph.resolve_job_def("audit_refresh"), request.run_config)
+
+    audit = resolved["resources"]["audit"]["config"]
+    assert audit["as_of_date"] == "2026-11-02"
+    assert audit["data_dir"] == os.environ["AUDIT_DATA_DIR"]
 
 
 @pytest.mark.parametrize("group", ["raw", "staging", "intermediate", "marts", "published"])
