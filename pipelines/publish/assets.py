@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from data_quality.suites import SUITES
 from pipelines.publish.publication import PublicationError, publish
+from pipelines.publish.report import offer_latest_report, report_of, write_candidate_report
 from pipelines.quality.checks import mart_key
 from pipelines.quality.results import audited_fingerprints
 from pipelines.resources import AuditSettings
@@ -32,7 +33,8 @@ def build_publish_assets() -> dg.AssetsDefinition:
     def publish_audit(
         context: dg.AssetExecutionContext, audit: AuditSettings, warehouse: DuckDBResource
     ) -> Iterator[dg.MaterializeResult]:
-        """Publish every mart at once, only as audited, and switch readers to it atomically."""
+        """Publish every mart at once, only as audited, with its audit report, and switch readers
+        to it atomically. A report that cannot be written fails the step and publishes nothing."""
         with warehouse.get_connection() as con:
             audited = audited_fingerprints(con, PUBLISHED_TABLES)
             try:
@@ -44,11 +46,15 @@ def build_publish_assets() -> dg.AssetsDefinition:
                     run_id=context.run_id,
                     as_of=audit.as_of,
                     keep=audit.keep_publications,
+                    extras=write_candidate_report,
                 )
             except PublicationError as error:
                 raise dg.Failure(str(error), allow_retries=False) from error
         manifest = publication.manifest
+        report = report_of(publication)
+        offer_latest_report(audit.paths, publication)
         context.log.info(f"published {publication.publication_id} at {audit.paths.published}")
+        context.log.info(f"audit report: {report}")
         for table in PUBLISHED_TABLES:
             yield dg.MaterializeResult(
                 asset_key=dg.AssetKey(["published", table]),
@@ -60,6 +66,7 @@ def build_publish_assets() -> dg.AssetsDefinition:
                         str(publication.directory / manifest["tables"][table]["parquet"])
                     ),
                     "fingerprint": manifest["tables"][table]["fingerprint"],
+                    "audit_report": dg.MetadataValue.path(str(report)),
                 },
             )
 

@@ -6,6 +6,10 @@ switched to it by replacing the symlink `published/audit.duckdb` in one `rename`
 either the previous publication or the new one, never a mix, and a process killed half-way leaves
 the last good publication in place. Nothing is published whose content differs from what the
 quality gate audited: each table's fingerprint in the new file must equal the audited one.
+
+Files derived from the tables (the audit report) are written into the candidate folder by an
+`extras` callback before the switch, so every publication readers can get has them, and a failure
+to write them publishes nothing, as a failed table copy would.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -58,12 +62,15 @@ def publish(
     as_of: date,
     keep: int,
     source_schema: str = "marts",
+    extras: Callable[[Path], None] | None = None,
 ) -> Publication:
     """Copy `tables` from `source_schema` into a new publication and switch readers to it.
 
     `audited` maps each table to the fingerprint the quality gate validated. Raises
     `PublicationError`, leaving the current publication untouched, when a table was not audited
-    or changed since.
+    or changed since. `extras`, given the candidate folder once its `audit.duckdb` is complete
+    and closed, writes more files into it; whatever it raises leaves the current publication
+    untouched too, and is raised again.
     """
     missing = [table for table in tables if table not in audited]
     if missing:
@@ -81,6 +88,8 @@ def publish(
     identity = [publication_id, run_id, as_of, published_at.replace(tzinfo=None)]
     try:
         table_manifest = _write_candidate(con, tables, audited, partial, source_schema, identity)
+        if extras is not None:
+            extras(partial)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
