@@ -118,12 +118,15 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     from pipelines.publish.publication import PublicationError, rollback
+    from pipelines.publish.report import offer_latest_report
 
+    paths = paths_from_env()
     try:
-        publication = rollback(paths_from_env(), args.to)
+        publication = rollback(paths, args.to)
     except PublicationError as error:
         print(error, file=sys.stderr)
         return 1
+    offer_latest_report(paths, publication)
     print(f"Readers now get publication {publication.publication_id}.")
     return 0
 

@@ -51,6 +51,11 @@ class Paths:
         return self.data_dir / "reports" / "validation"
 
     @property
+    def audit_reports(self) -> Path:
+        """`latest.html`: the audit report of the publication readers get now."""
+        return self.data_dir / "reports" / "audit"
+
+    @property
     def sample(self) -> Path:
         return self.data_dir / "sample"
 

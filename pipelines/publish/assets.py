@@ -10,6 +10,7 @@ from pipelines.publish.publication import (
     find_candidate,
     publish_candidate,
 )
+from pipelines.publish.report import offer_latest_report, report_of, write_candidate_report
 from pipelines.quality.checks import PUBLISHED_TABLES, mart_key
 from pipelines.resources import AuditSettings
 
@@ -32,7 +33,8 @@ def build_publish_assets() -> dg.AssetsDefinition:
     def publish_audit(
         context: dg.AssetExecutionContext, audit: AuditSettings
     ) -> Iterator[dg.MaterializeResult]:
-        """Publish the candidate the gate passed, whole, and switch readers to it atomically."""
+        """Publish the candidate the gate passed, whole, with its audit report, and switch readers
+        to it atomically. A report that cannot be written fails the step and publishes nothing."""
         run = context.run
         candidate = find_candidate(audit.paths, [run.run_id, run.parent_run_id, run.root_run_id])
         try:
@@ -44,11 +46,15 @@ def build_publish_assets() -> dg.AssetsDefinition:
                 keep=audit.keep_publications,
                 audited_sha256=verdict["database_sha256"],
                 checks=verdict,
+                extras=write_candidate_report,
             )
         except PublicationError as error:
             raise dg.Failure(str(error), allow_retries=False) from error
         manifest = publication.manifest
+        report = report_of(publication)
+        offer_latest_report(audit.paths, publication)
         context.log.info(f"published {publication.publication_id} at {audit.paths.published}")
+        context.log.info(f"audit report: {report}")
         for table in PUBLISHED_TABLES:
             yield dg.MaterializeResult(
                 asset_key=dg.AssetKey(["published", table]),
@@ -60,6 +66,7 @@ def build_publish_assets() -> dg.AssetsDefinition:
                         str(publication.directory / manifest["tables"][table]["parquet"])
                     ),
                     "fingerprint": manifest["tables"][table]["fingerprint"],
+                    "audit_report": dg.MetadataValue.path(str(report)),
                 },
             )
 

@@ -6,7 +6,11 @@ complete, and readers are switched to it by replacing the symlink `published/aud
 `rename`: a reader opens either the previous publication or the new one, never a mix, and a
 process killed half-way leaves the last good publication in place. Nothing is published whose
 content differs from what the quality gate audited: each table's fingerprint in the new file must
-equal the audited one.
+equal the audited one, and the file the checksum the gate recorded.
+
+Files derived from the tables (the audit report) are written into the candidate folder by an
+`extras` callback before the switch, so every publication readers can get has them, and a failure
+to write them publishes nothing, as a failed table copy would.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -157,12 +161,14 @@ def publish_candidate(
     keep: int,
     audited_sha256: str | None = None,
     checks: Mapping | None = None,
+    extras: Callable[[Path], None] | None = None,
 ) -> Publication:
     """Switch readers to `candidate`, if every table is exactly what the quality gate passed.
 
     `audited` maps each table to the fingerprint the gate validated and passed; `audited_sha256`
     is the checksum of the candidate file the gate read. Raises `PublicationError`, leaving the
     current publication untouched, when a table was not audited or the candidate changed since.
+    `extras`, given the candidate folder once its tables are checked, writes derived files there.
     """
     missing = [table for table in candidate.fingerprints if table not in audited]
     if missing:
@@ -174,6 +180,8 @@ def publish_candidate(
             f"(audited sha256 {audited_sha256}, now {checksum}): refusing to publish"
         )
     tables = _export(candidate, audited)
+    if extras is not None:
+        extras(candidate.directory)
     manifest = {
         "publication_id": candidate.publication_id,
         "run_id": candidate.run_id,
@@ -209,6 +217,7 @@ def publish(
     as_of: date,
     keep: int,
     source_schema: str = "marts",
+    extras: Callable[[Path], None] | None = None,
 ) -> Publication:
     """Write a candidate of `tables` and publish it at once, if it is what `audited` says.
 
@@ -221,7 +230,7 @@ def publish(
         con, tables, paths, run_id=run_id, as_of=as_of, source_schema=source_schema
     )
     try:
-        return publish_candidate(candidate, audited, paths, keep=keep)
+        return publish_candidate(candidate, audited, paths, keep=keep, extras=extras)
     except BaseException:
         shutil.rmtree(candidate.directory, ignore_errors=True)
         raise

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.publish.report import REPORT
+
 TOP_ROI = 5
 
 
@@ -56,6 +58,9 @@ def summary_text(published: Path) -> str:
     ]
     lines.append(f"Published tables: {published}")
     lines.append('Query them: .venv/bin/software-audit query "select * from application_roi"')
+    report = published.resolve().parent / REPORT
+    if report.exists():
+        lines.append(f"Audit report (open in a browser): {report}")
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ read as the definitions' parameters; nothing the pipeline computed is.
 """
 
 import csv
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from pipelines.publish.publication import current
 from pipelines.refresh import RefreshOutcome, run_refresh
 from pipelines.sample import EVENT_HISTORY_DAYS, GRAPH_RETENTION_DAYS, serve_sample_company
 from pipelines.settings import DBT_PROJECT_DIR, Paths
+from reporting.formatting import usd
 from sample_company.google import build_google
 from sample_company.graph import graph_tenant
 from sample_company.matching import match_key
@@ -547,6 +549,33 @@ def test_the_validation_report_of_the_failed_run_shows_the_failing_check_and_its
     assert "seats_purchased_non_negative" in page
     assert (refreshes.paths.validation_reports / f"{refreshes.first.outcome.run_id}.html").exists()
     assert "The last 3 runs" in page
+
+
+def test_the_publication_readers_get_carries_its_audit_report_with_every_chart(
+    refreshes: Refreshes,
+) -> None:
+    publication = current(refreshes.paths)
+    page = (publication.directory / "report.html").read_text(encoding="utf-8")
+
+    # The failed third run published nothing, so the latest report is still the second's.
+    assert publication.publication_id == refreshes.second.publication_id
+    assert (refreshes.paths.audit_reports / "latest.html").read_text(encoding="utf-8") == page
+    assert publication.publication_id in page
+    charts = re.findall(
+        r'<script type="application/json" id="(chart-[a-z-]+)">(.*?)</script>', page
+    )
+    assert [chart_id for chart_id, _ in charts] == [
+        "chart-portfolio-matrix",
+        "chart-spend-by-objective",
+        "chart-license-utilization",
+        "chart-roi-ranking",
+        "chart-renewals",
+        "chart-trend",
+    ]
+    for chart_id, spec in charts:
+        assert any(json.loads(spec)["datasets"].values()), chart_id
+    assert page.count("<svg") == len(charts)
+    assert f'<td class="num">{usd(refreshes.second.summary["total_annual_spend_usd"])}</td>' in page
 
 
 def test_the_publication_holds_no_end_user_email_only_application_owners(
