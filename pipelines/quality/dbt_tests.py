@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from dagster_dbt import DbtProject
 
-from pipelines.transform.dbt import dbt_executable, dbt_vars
+from pipelines.transform.dbt import DBT_GLOBAL_FLAGS, dbt_executable, dbt_vars
 
 BLOCKING_STATUSES = frozenset({"fail", "error", "runtime error", "skipped"})
 
@@ -73,6 +73,7 @@ class DbtTestRun:
         self._log: IO[str] = self.log_path.open("w", encoding="utf-8")
         command = [
             dbt_executable(),
+            *DBT_GLOBAL_FLAGS,
             "test",
             *dbt_vars(as_of),
             "--exclude",
