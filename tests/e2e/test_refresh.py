@@ -519,6 +519,21 @@ def test_every_published_table_comes_from_the_same_run(refreshes: Refreshes) -> 
     } <= tables
 
 
+def test_the_publication_is_the_candidate_the_gate_audited(refreshes: Refreshes) -> None:
+    manifest = current(refreshes.paths).manifest
+    verdict = manifest["checks"]
+
+    assert manifest["run_id"] == refreshes.second.outcome.run_id
+    assert verdict["database_sha256"] == manifest["database_sha256"]
+    assert verdict["dbt_tests"]["passed"] > 200
+    assert verdict["dbt_tests"]["not_passed"] == []
+    for table, entry in manifest["tables"].items():
+        audited = verdict["tables"][table]
+        assert audited["success"], table
+        assert audited["fingerprint"] == entry["fingerprint"], table
+        assert audited["rows"] == entry["rows"], table
+
+
 def test_a_second_refresh_gives_the_same_figures(refreshes: Refreshes) -> None:
     assert refreshes.second.outcome.published, refreshes.second.outcome.failures
     assert refreshes.second.publication_id != refreshes.first.publication_id
