@@ -131,6 +131,19 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from connectors.validate import validate_sources
+
+    path = args.config or os.environ.get("AUDIT_SOURCES_CONFIG")
+    if not path:
+        print("No sources file: pass --config or set AUDIT_SOURCES_CONFIG.", file=sys.stderr)
+        return 1
+    checks = validate_sources(Path(path))
+    for check in checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'} {check.source}: {check.detail}")
+    return 0 if all(check.ok for check in checks) else 1
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     from pipelines.sample import serve_sample_company
 
@@ -177,6 +190,12 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("sql", help='e.g. "select * from audit_summary"')
     query.add_argument("--max-rows", type=int, default=40)
     query.set_defaults(run=cmd_query)
+
+    validate = commands.add_parser(
+        "validate", help="check the sources file, credentials and business files, offline"
+    )
+    validate.add_argument("--config", help="sources file (default: AUDIT_SOURCES_CONFIG)")
+    validate.set_defaults(run=cmd_validate)
 
     back = commands.add_parser("rollback", help="switch readers back to an earlier publication")
     back.add_argument("--to", help="publication id (default: the one before the current)")
