@@ -61,7 +61,9 @@ def test_a_missing_secret_is_named_by_its_variable(config: Path, monkeypatch, ca
     assert "ok   files:" in out
 
 
-def test_a_bad_record_in_a_business_file_names_the_file_line_and_field(config: Path, capsys) -> None:
+def test_a_bad_record_in_a_business_file_names_the_file_line_and_field(
+    config: Path, capsys
+) -> None:
     contracts = config.parent / "business_files" / "contracts.csv"
     rows = list(csv.DictReader(contracts.open(newline="", encoding="utf-8")))
     rows[1]["seats"] = "twelve"

@@ -88,10 +88,13 @@ class DbtResult:
     output: str
 
 
-def run_dbt(data_dir: Path, *args: str, as_of_date: str) -> DbtResult:
+def run_dbt(
+    data_dir: Path, *args: str, as_of_date: str, variables: Mapping[str, Any] | None = None
+) -> DbtResult:
     """Run the dbt CLI on the project as the orchestrator does: cwd dbt_project, AUDIT_DATA_DIR set.
 
     Artefacts and logs go under `data_dir` so parallel runs never share dbt_project/target.
+    `variables` are dbt vars besides the audit date.
     """
     env = os.environ | {
         "AUDIT_DATA_DIR": str(data_dir),
@@ -106,7 +109,7 @@ def run_dbt(data_dir: Path, *args: str, as_of_date: str) -> DbtResult:
         "--log-path",
         str(data_dir / "dbt_logs"),
         "--vars",
-        json.dumps({"as_of_date": as_of_date}),
+        json.dumps({"as_of_date": as_of_date, **(variables or {})}),
     ]
     completed = subprocess.run(
         command,

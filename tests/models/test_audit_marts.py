@@ -376,3 +376,50 @@ def test_the_summary_splits_total_spend_into_aligned_and_unaligned(
         summary["active_contract_count"],
     ) == (5, 3, 2, 2)
     assert str(summary["as_of_date"]) == company.AS_OF_DATE
+
+
+CONTACT_MARTS = ("contracts", "renewals", "objectives", "applications", "source_reconciliation")
+
+
+def test_owner_contacts_are_published_as_null_when_the_company_withholds_them(
+    build: Path, dbt_harness: Any, tmp_path: Path
+) -> None:
+    withheld = tmp_path / "withheld"
+    dbt_harness.warehouse_path(withheld).parent.mkdir(parents=True)
+    shutil.copy(dbt_harness.warehouse_path(build), dbt_harness.warehouse_path(withheld))
+
+    result = dbt_harness.run_dbt(
+        withheld,
+        "run",
+        "--select",
+        " ".join(CONTACT_MARTS),
+        as_of_date=company.AS_OF_DATE,
+        variables={"publish_owner_contacts": False},
+    )
+    assert result.returncode == 0, result.output[-3000:]
+
+    contacts = {
+        "contracts": "count(owner_email)",
+        "renewals": "count(owner_email)",
+        "objectives": "count(owner_name)",
+        "applications": "count(owner_email)",
+        "source_reconciliation": "count(source_value) filter"
+        " (where attribute_name = 'business_owner_email')",
+    }
+    flags = {
+        "renewals": "count(*) filter (where is_owner_missing)",
+        "source_reconciliation": "count(*) filter (where is_disputed)",
+    }
+
+    def figures(data_dir: Path, expressions: dict[str, str]) -> dict[str, int]:
+        with dbt_harness.open_warehouse(data_dir) as con:
+            return {
+                mart: con.execute(f"select {sql} from marts.{mart}").fetchone()[0]
+                for mart, sql in expressions.items()
+            }
+
+    published = figures(build, contacts)
+    # the hand-audited company names owners on contracts only (objectives by title alone)
+    assert all(published[mart] > 0 for mart in ("contracts", "renewals", "applications"))
+    assert figures(withheld, contacts) == dict.fromkeys(contacts, 0)
+    assert figures(withheld, flags) == figures(build, flags)

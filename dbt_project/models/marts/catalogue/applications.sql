@@ -73,7 +73,9 @@ final as (
         -- status
         applications.is_sanctioned,
         aligned.application_id is not null as is_aligned,
-        case when owner_contracts.is_active then owner_contracts.owner_email end as owner_email,
+        {{ owner_contact(
+            'case when owner_contracts.is_active then owner_contracts.owner_email end'
+        ) }} as owner_email,
 
         -- amounts
         {{ money('costs.annual_cost_usd') }} as annual_cost_usd,

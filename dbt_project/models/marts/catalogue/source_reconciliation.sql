@@ -97,9 +97,17 @@ final as (
 
         -- descriptions
         applications.application_name,
-        disputed.source_value,
+        case
+            when disputed.attribute_name = 'business_owner_email'
+                then {{ owner_contact('disputed.source_value') }}
+            else disputed.source_value
+        end as source_value,
         disputed.reference_source,
-        disputed.reference_value,
+        case
+            when disputed.attribute_name = 'business_owner_email'
+                then {{ owner_contact('disputed.reference_value') }}
+            else disputed.reference_value
+        end as reference_value,
 
         -- flags
         disputed.is_in_agreement,

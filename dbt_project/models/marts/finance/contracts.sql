@@ -38,7 +38,7 @@ final as (
         contracts.product_name,
         contracts.category,
         contracts.sku,
-        contracts.owner_email,
+        {{ owner_contact('contracts.owner_email') }} as owner_email,
         contracts.currency,
         contracts.billing_period,
 

@@ -41,7 +41,7 @@ final as (
         -- strings
         objectives.objective_name,
         objectives.owner_title,
-        objectives.owner_name,
+        {{ owner_contact('objectives.owner_name') }} as owner_name,
         objectives.value_type,
         objectives.business_mode,
         objectives.kpi,

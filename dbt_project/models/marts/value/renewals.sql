@@ -101,7 +101,7 @@ final as (
         application_name,
         vendor_name,
         sku,
-        owner_email,
+        {{ owner_contact('owner_email') }} as owner_email,
         case
             when notice_deadline_date < {{ as_of_date() }} then 'overdue'
             when notice_deadline_date <= {{ as_of_date() }} + {{ var('renewal_due_days') }}
