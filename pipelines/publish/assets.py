@@ -10,7 +10,12 @@ from pipelines.publish.publication import (
     find_candidate,
     publish_candidate,
 )
-from pipelines.publish.report import offer_latest_report, report_of, write_candidate_report
+from pipelines.publish.report import (
+    REPORT,
+    offer_latest_report,
+    report_of,
+    write_candidate_report,
+)
 from pipelines.quality.checks import PUBLISHED_TABLES, mart_key
 from pipelines.resources import AuditSettings
 
@@ -46,7 +51,8 @@ def build_publish_assets() -> dg.AssetsDefinition:
                 keep=audit.keep_publications,
                 audited_sha256=verdict["database_sha256"],
                 checks=verdict,
-                extras=write_candidate_report,
+                # the gate wrote the report while dbt's tests ran, unless that failed
+                extras=None if has_report(candidate) else write_candidate_report,
             )
         except PublicationError as error:
             raise dg.Failure(str(error), allow_retries=False) from error
@@ -91,3 +97,7 @@ def passed(candidate: Candidate | None) -> tuple[Candidate, dict, dict[str, str]
         raise PublicationError(f"the quality gate failed {failed}: refusing to publish")
     audited = {table: result["fingerprint"] for table, result in verdict["tables"].items()}
     return candidate, verdict, audited
+
+
+def has_report(candidate: Candidate) -> bool:
+    return (candidate.directory / REPORT).exists()

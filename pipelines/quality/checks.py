@@ -24,6 +24,7 @@ from dagster_duckdb import DuckDBResource
 from data_quality.results import SuiteResult
 from data_quality.suites import SUITES
 from pipelines.publish.publication import Candidate, record_audit, write_candidate
+from pipelines.publish.report import write_candidate_report
 from pipelines.quality.dbt_tests import DbtTestResults, DbtTestRun
 from pipelines.quality.results import record, write_report
 from pipelines.resources import AuditSettings
@@ -67,7 +68,7 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
     def mart_quality_gate(
         context: dg.AssetCheckExecutionContext, audit: AuditSettings, warehouse: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:
-        """Write the candidate, then validate it and run dbt's tests at the same time."""
+        """Write the candidate, then validate it (and write its report) while dbt's tests run."""
         paths = audit.paths
         run_id = context.run.run_id
         with warehouse.get_connection() as con:
@@ -83,6 +84,12 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
             dbt_tests.stop()
             raise
         validated = time.monotonic()
+        # While dbt's tests still run, this process is free: the audit report of the candidate
+        # costs nothing here. Should it fail, the publish step writes it or fails itself.
+        try:
+            write_candidate_report(candidate.directory)
+        except Exception as error:
+            context.log.warning(f"audit report not written yet: {error}")
         tests = dbt_tests.wait(PUBLISHED_TABLES)
         context.log.info(
             f"great-expectations: {sum(len(r.checks) for r in suites.values())} expectations on"
