@@ -8,6 +8,13 @@ from dagster_duckdb import DuckDBResource
 from pipelines.automation.alerts import build_failure_alert_sensor
 from pipelines.automation.file_drop import ENABLED_ENV as FILE_DROP_ENABLED_ENV
 from pipelines.automation.file_drop import build_file_drop_sensor
+from pipelines.automation.freshness import ENABLED_ENV as FRESHNESS_ENABLED_ENV
+from pipelines.automation.freshness import (
+    FreshnessSettings,
+    build_freshness_checks,
+    build_freshness_sensor,
+    check_keys,
+)
 from pipelines.automation.schedules import ScheduleSettings, build_schedules
 from pipelines.ingest.assets import build_ingest_assets
 from pipelines.publish.assets import build_publish_assets
@@ -16,11 +23,16 @@ from pipelines.resources import AuditSettings, SourcesResource
 from pipelines.settings import env_flag, paths_from_env
 from pipelines.transform.dbt import build_dbt_assets, dbt_cli, dbt_project, prepare_manifest
 
-audit_refresh = dg.define_asset_job(
-    "audit_refresh",
-    selection=dg.AssetSelection.all(),
-    description="Full audit refresh: extract every source, build the model, check, publish.",
-)
+AUDIT_REFRESH = "audit_refresh"
+
+
+def refresh_job(freshness: list[dg.AssetChecksDefinition]):
+    """Every asset and check but freshness, which a sensor evaluates between refreshes."""
+    return dg.define_asset_job(
+        AUDIT_REFRESH,
+        selection=dg.AssetSelection.all() - dg.AssetSelection.checks(*check_keys(freshness)),
+        description="Full audit refresh: extract every source, build the model, check, publish.",
+    )
 
 
 @dg.definitions
@@ -35,16 +47,23 @@ def defs() -> dg.Definitions:
     project = dbt_project()
     prepare_manifest(project, audit.as_of)
     sources_config = os.environ.get("AUDIT_SOURCES_CONFIG") or str(paths.sample / "sources.yml")
+    ingest = build_ingest_assets()
+    publish = build_publish_assets()
+    freshness = build_freshness_checks(
+        [key for assets in ingest for key in assets.keys],
+        list(publish.keys),
+        FreshnessSettings.from_env(),
+    )
+    audit_refresh = refresh_job(freshness)
     return dg.Definitions(
-        assets=[*build_ingest_assets(), build_dbt_assets(project), build_publish_assets()],
-        asset_checks=[build_quality_checks()],
+        assets=[*ingest, build_dbt_assets(project), publish],
+        asset_checks=[build_quality_checks(), *freshness],
         jobs=[audit_refresh],
-        schedules=build_schedules(audit_refresh.name, ScheduleSettings.from_env()),
+        schedules=build_schedules(AUDIT_REFRESH, ScheduleSettings.from_env()),
         sensors=[
-            build_file_drop_sensor(
-                paths, audit_refresh.name, enabled=env_flag(FILE_DROP_ENABLED_ENV)
-            ),
+            build_file_drop_sensor(paths, AUDIT_REFRESH, enabled=env_flag(FILE_DROP_ENABLED_ENV)),
             build_failure_alert_sensor(),
+            build_freshness_sensor(freshness, enabled=env_flag(FRESHNESS_ENABLED_ENV)),
         ],
         resources={
             # Values set here are defaults a run may override: a schedule sets `as_of_date`.
