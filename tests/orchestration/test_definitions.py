@@ -40,7 +40,7 @@ def test_the_schedules_and_sensors_are_loaded_for_the_refresh_job(graph: dg.Defi
 
     assert set(schedules) == {"daily_refresh", "weekly_full_audit"}
     assert {schedule.job_name for schedule in schedules.values()} == {"audit_refresh"}
-    assert set(sensors) == {"file_drop", "refresh_failure_alert"}
+    assert set(sensors) == {"file_drop", "refresh_failure_alert", "freshness_checks"}
     assert sensors["file_drop"].job_name == "audit_refresh"
 
 
