@@ -19,7 +19,6 @@ does the file work only; `pipelines.automation.file_drop` turns it into Dagster 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from pathlib import Path
 from connectors.errors import SourceError
 from connectors.files.reader import accepted_suffixes, read_file
 from connectors.files.schemas import FILE_SPECS
+from pipelines.checksum import file_sha256
 
 #: Longest first, so that a name is matched by the entity it spells out in full.
 ENTITIES = tuple(sorted((spec.entity for spec in FILE_SPECS), key=len, reverse=True))
@@ -95,14 +95,6 @@ def pending_files(inbox: Path, now: datetime, settle_seconds: float) -> list[Pat
     return [path for _, _, path in sorted(ready)]
 
 
-def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def check_file(entity: str, path: Path) -> None:
     """Read the whole file as the files source would; raise `SourceError` naming what is wrong."""
     for _ in read_file(entity, path):
@@ -129,7 +121,7 @@ def process_inbox(
             outcome.rejected[path.name] = "unrecognised file name"
             continue
         try:
-            dropped = DroppedFile(path.name, entity, content_hash(path))
+            dropped = DroppedFile(path.name, entity, file_sha256(path))
             if dropped.fingerprint in handled:
                 archive(path, folders.archive, f"{stamp}-{dropped.sha256[:12]}")
                 outcome.duplicates.append(dropped)

@@ -15,7 +15,6 @@ to write them publishes nothing, as a failed table copy would.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from data_quality.fingerprint import table_fingerprint
+from pipelines.checksum import file_sha256
 from pipelines.settings import Paths
 
 #: Files are written in DuckDB's v1.0.0 storage format, readable by every DuckDB since 1.0,
@@ -147,7 +147,7 @@ def find_candidate(paths: Paths, run_ids: Sequence[str]) -> Candidate | None:
 
 def record_audit(candidate: Candidate, audit: Mapping) -> None:
     """Keep the quality gate's verdict with the candidate, with the checksum of what it read."""
-    document = {**audit, "database_sha256": _sha256(candidate.database)}
+    document = {**audit, "database_sha256": file_sha256(candidate.database)}
     (candidate.directory / AUDIT_FILE).write_text(
         json.dumps(document, indent=2, default=str), encoding="utf-8"
     )
@@ -173,7 +173,7 @@ def publish_candidate(
     missing = [table for table in candidate.fingerprints if table not in audited]
     if missing:
         raise PublicationError(f"no passing quality results for {missing}: refusing to publish")
-    checksum = _sha256(candidate.database)
+    checksum = file_sha256(candidate.database)
     if audited_sha256 is not None and checksum != audited_sha256:
         raise PublicationError(
             f"candidate {candidate.publication_id} changed after it was audited "
@@ -344,14 +344,6 @@ def prune(paths: Paths, keep: int) -> None:
     for publication in history(paths)[: -max(keep, 1)]:
         if now is None or publication.publication_id != now.publication_id:
             shutil.rmtree(publication.directory, ignore_errors=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_tree(directory: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -23,11 +22,6 @@ from pipelines.settings import Paths
 
 TABLES = ("applications", "audit_summary")
 AS_OF = date(2026, 10, 31)
-
-
-@pytest.fixture
-def paths(tmp_path: Path) -> Paths:
-    return Paths(tmp_path / "data")
 
 
 @pytest.fixture

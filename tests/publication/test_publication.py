@@ -25,11 +25,6 @@ TABLES = ("applications", "audit_summary")
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> Paths:
-    return Paths(tmp_path / "data")
-
-
-@pytest.fixture
 def warehouse(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
     paths.warehouse.parent.mkdir(parents=True)
     with duckdb.connect(str(paths.warehouse)) as con:
