@@ -177,9 +177,9 @@ def build_source_assets(
                 f"{table}: extracted {rows} rows, {inserted} new, {total} in table;"
                 f" {len(result.checks)} raw checks in {result.duration_s:.2f} s"
             )
-            yield dg.MaterializeResult(
-                asset_key=key, metadata=load_metadata(rows, inserted, total, window, counts)
-            )
+            metadata = load_metadata(rows, inserted, total, window, counts)
+            metadata["raw_checks_seconds"] = result.duration_s
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
         if refused or any(failure.permanent for failure in failures):
             raise permanent_failure(refused + [str(failure) for failure in failures])
         if failures:

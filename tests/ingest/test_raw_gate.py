@@ -31,6 +31,7 @@ from connectors.registry import SOURCE_ENTITIES
 from pipelines.ingest.assets import build_source_assets
 from pipelines.ingest.gate import GateSettings, audit_delivery
 from pipelines.ingest.landing import write_landing_file
+from pipelines.ingest.quarantine import reason_counts
 from pipelines.resources import AuditSettings, SourcesResource
 from pipelines.settings import Paths
 from sample_company.files import write_files
@@ -358,3 +359,18 @@ def test_a_delivery_missing_a_column_is_refused(tmp_path: Path) -> None:
     [schema] = [c for c in result.blocking_failures if c.name == "columns_match_schema"]
     assert "status" not in schema.details["observed_value"]
     assert "id" in schema.details["observed_value"]
+
+
+def test_quarantine_counts_per_reason_cover_the_last_runs(business: Business) -> None:
+    business.rewrite("contracts.csv", set_field({"CTR-00002", "CTR-00005"}, "seats", "-5"))
+    first = business.extract()
+    second = business.extract()
+
+    with duckdb.connect(str(business.paths.warehouse), read_only=True) as con:
+        counts = reason_counts(con, runs=1)
+
+    assert not first.success
+    assert not second.success
+    assert [(c["run_id"], c["raw_table"], c["check_name"], c["row_count"]) for c in counts] == [
+        (second.run_id, "raw.files__contracts", "seats_non_negative", 2)
+    ]
