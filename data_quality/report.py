@@ -147,8 +147,36 @@ def _history(runs: Sequence[RunResults]) -> str:
     return f"<table><tr><th>Run</th>{head}</tr>{''.join(rows)}</table>"
 
 
-def render_report(runs: Sequence[RunResults]) -> str:
-    """The report of `runs`, newest first: the first in full, all of them in the history table."""
+def _quarantine(counts: Sequence[Mapping[str, Any]]) -> str:
+    """Rows kept out of raw (or loaded with a warning) per run, table and reason."""
+    if not counts:
+        return "<h2>Quarantine</h2><p>No row was quarantined at ingestion in the last runs.</p>"
+    rows = "".join(
+        f"<tr><td><code>{_e(str(c['run_id'])[:8])}</code></td><td>{_e(c['raw_table'])}</td>"
+        f"<td><code>{_e(c['check_name'])}</code></td>"
+        f"<td>{_outcome(c['blocking'])}</td>"
+        f'<td class="num">{c["row_count"]}</td><td class="why">{_e(c["reason"])}</td></tr>'
+        for c in counts
+    )
+    return (
+        "<h2>Quarantine</h2><p>Rows found at ingestion, kept in <code>quarantine.rows</code> "
+        "with their reason; a refused delivery is kept whole under <code>quarantine/</code>.</p>"
+        "<table><tr><th>Run</th><th>Raw table</th><th>Check</th><th>Outcome</th><th>Rows</th>"
+        f"<th>Reason</th></tr>{rows}</table>"
+    )
+
+
+def _outcome(blocking: bool) -> str:
+    if blocking:
+        return '<span class="fail">refused</span>'
+    return '<span class="warn">loaded, warning</span>'
+
+
+def render_report(runs: Sequence[RunResults], quarantine: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The report of `runs`, newest first: the first in full, all of them in the history table.
+
+    `quarantine` holds the rows quarantined at ingestion per run, raw table and check.
+    """
     if not runs:
         raise ValueError("no quality results to report")
     latest = runs[0]
@@ -165,5 +193,6 @@ def render_report(runs: Sequence[RunResults]) -> str:
         f"<h1>Validation report, run <code>{_e(latest.run_id)}</code></h1>"
         f"<p>Checked {latest.checked_at:%Y-%m-%d %H:%M:%S} UTC: {verdict}.</p>"
         f"{_overview(latest)}{sections}"
-        f"<h2>The last {len(runs)} runs</h2>{_history(runs)}</body></html>"
+        f"<h2>The last {len(runs)} runs</h2>{_history(runs)}{_quarantine(quarantine)}"
+        "</body></html>"
     )

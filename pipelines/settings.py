@@ -37,6 +37,11 @@ class Paths:
         return self.data_dir / "landing"
 
     @property
+    def quarantine(self) -> Path:
+        """Deliveries a blocking raw check refused, whole: `<source>/<entity>/<run_id>.parquet`."""
+        return self.data_dir / "quarantine"
+
+    @property
     def publications(self) -> Path:
         return self.data_dir / "publications"
 

@@ -1,14 +1,23 @@
 """One multi-asset per source: each entity of the source lands as `raw.<source>__<entity>`."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from connectors.base import Entity
-from connectors.errors import AuthenticationError, ConfigError, SourceError
+from connectors.base import Entity, Window
+from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
 from connectors.registry import SOURCE_DESCRIPTIONS, SOURCE_ENTITIES
+from data_quality.checks import preload_gx
+from pipelines.ingest.gate import (
+    GateSettings,
+    audit_delivery,
+    blocked_message,
+    freshness_check,
+    refuse_delivery,
+    with_check,
+)
 from pipelines.ingest.landing import (
     ensure_table,
     event_window,
@@ -17,6 +26,7 @@ from pipelines.ingest.landing import (
     raw_table,
     write_landing_file,
 )
+from pipelines.ingest.quarantine import Where, quarantine_failures, quarantine_problems
 from pipelines.resources import AuditSettings, SourcesResource
 
 #: Sign-ins read on a source's first extraction when its config sets no `start_date`.
@@ -69,13 +79,15 @@ def build_source_assets(
         sources: SourcesResource,
         warehouse: DuckDBResource,
     ) -> Iterator[dg.MaterializeResult]:
-        """Extract the source through its connector and land each entity in the raw schema."""
+        """Extract the source through its connector, check each entity's delivery against its
+        raw suite, and land it in the raw schema only if every blocking check passed."""
         selected = sorted(context.selected_asset_keys, key=list(by_key).index)
         try:
             config = sources.config(source)
             connector = sources.connector(config) if config else None
-        except ConfigError as error:
-            raise permanent_failure([error]) from error
+            gate = GateSettings.from_env()
+        except (ConfigError, ValueError) as error:
+            raise permanent_failure([str(error)]) from error
         if config is None or connector is None:
             # A company without this system: its raw tables exist, empty, so the models still build.
             context.log.warning(f"source '{source}' is not configured: its raw tables stay empty")
@@ -86,6 +98,8 @@ def build_source_assets(
                         asset_key=key, metadata={"configured": False, "dagster/row_count": total}
                     )
             return
+        # Importing great-expectations takes seconds: let it overlap the HTTP extraction.
+        preload_gx()
         extracted_at = datetime.now(UTC).replace(tzinfo=None)
         # Events up to the end of the audit date: an audit as of a past day stays reproducible.
         events_end = datetime.combine(audit.as_of + timedelta(days=1), time())
@@ -96,9 +110,11 @@ def build_source_assets(
             else events_end - DEFAULT_EVENT_HISTORY
         )
         failures: list[SourceError] = []
+        refused: list[str] = []
         for key in selected:
             entity = by_key[key]
             table = raw_table(source, entity)
+            where = Where(context.run_id, source, entity.name, table)
             window = None
             if entity.kind == "events":
                 with warehouse.get_connection() as con:
@@ -116,27 +132,56 @@ def build_source_assets(
                 )
             except AuthenticationError as error:
                 # Every entity of the source uses the same credential: stop at the first refusal.
-                raise permanent_failure([error]) from error
+                raise permanent_failure([str(error)]) from error
             except SourceError as error:
                 # The other entities still land; this one keeps its last good data.
+                if isinstance(error, RecordError):
+                    with warehouse.get_connection() as con:
+                        counts = quarantine_problems(con, where, error.problems)
+                    context.log.error(f"{table}: quarantined bad records {dict(counts)}")
                 context.log.error(f"{table} keeps its last good data: {error}")
                 failures.append(error)
                 continue
             with warehouse.get_connection() as con:
+                result = audit_delivery(con, landing_file, source, entity, table, gate)
+                if not result.success:
+                    kept = refuse_delivery(
+                        landing_file,
+                        audit.paths.quarantine / source / entity.name / f"{context.run_id}.parquet",
+                    )
+                    counts = quarantine_failures(con, where, result.checks)
+                    refused.append(blocked_message(result, kept))
+                    context.log.error(refused[-1])
+                    context.log.error(f"{table}: quarantined {dict(counts)}")
+                    context.log_event(
+                        dg.AssetObservation(
+                            asset_key=key,
+                            metadata={
+                                "refused": True,
+                                "quarantine": dg.MetadataValue.json(dict(counts)),
+                                "quarantined_file": dg.MetadataValue.path(str(kept)),
+                            },
+                        )
+                    )
+                    continue
                 inserted, total = load_landing_file(con, landing_file, table, entity, window)
+                if window:
+                    result = with_check(
+                        result, freshness_check(con, table, entity, events_end, gate.freshness_lag)
+                    )
+                counts = quarantine_failures(con, where, result.failures)
             landing_file.unlink()
-            context.log.info(f"{table}: extracted {rows} rows, {inserted} new, {total} in table")
-            metadata: dict[str, dg.RawMetadataValue] = {
-                "dagster/row_count": total,
-                "rows_extracted": rows,
-                "rows_inserted": inserted,
-            }
-            if window:
-                metadata["window_start"] = window.start.isoformat()
-                metadata["window_end"] = window.end.isoformat()
+            for check in result.failures:
+                context.log.warning(check.describe(table))
+            context.log.info(
+                f"{table}: extracted {rows} rows, {inserted} new, {total} in table;"
+                f" {len(result.checks)} raw checks in {result.duration_s:.2f} s"
+            )
+            metadata = load_metadata(rows, inserted, total, window, counts)
+            metadata["raw_checks_seconds"] = result.duration_s
             yield dg.MaterializeResult(asset_key=key, metadata=metadata)
-        if any(failure.permanent for failure in failures):
-            raise permanent_failure(failures)
+        if refused or any(failure.permanent for failure in failures):
+            raise permanent_failure(refused + [str(failure) for failure in failures])
         if failures:
             raise dg.Failure(
                 "\n".join(str(failure) for failure in failures)
@@ -146,11 +191,26 @@ def build_source_assets(
     return extract
 
 
-def permanent_failure(errors: Sequence[SourceError]) -> dg.Failure:
-    """A failure Dagster does not retry: the same request would be refused again."""
+def load_metadata(
+    rows: int, inserted: int, total: int, window: Window | None, warnings: Mapping[str, int]
+) -> dict[str, object]:
+    metadata: dict[str, object] = {
+        "dagster/row_count": total,
+        "rows_extracted": rows,
+        "rows_inserted": inserted,
+        "quarantine": dg.MetadataValue.json(dict(warnings)),
+    }
+    if window:
+        metadata["window_start"] = window.start.isoformat()
+        metadata["window_end"] = window.end.isoformat()
+    return metadata
+
+
+def permanent_failure(errors: Sequence[str]) -> dg.Failure:
+    """A failure Dagster does not retry: the same request would be refused, the same data again."""
     return dg.Failure(
-        "\n".join(str(error) for error in errors)
-        + "\nNot retried: this needs a fix to the source's credentials, settings or file.",
+        "\n".join(errors)
+        + "\nNot retried: this needs a fix to the source's credentials, settings, file or data.",
         allow_retries=False,
     )
 

@@ -48,8 +48,11 @@ def write_landing_file(
     """Stream `batches` to a Parquet file with the load metadata columns; return the row count.
 
     The file is removed if extraction fails, so a partial extraction can never be loaded.
+    Every column is written nullable: a null where the entity declares none (a key) is for the
+    raw gate to refuse, naming the rows and keeping them in quarantine, not for the writer to crash.
     """
-    schema = pa.schema(list(entity.schema) + [f for f in LOAD_METADATA if f.name != "_loaded_at"])
+    fields = [field.with_nullable(True) for field in entity.schema]
+    schema = pa.schema(fields + [f for f in LOAD_METADATA if f.name != "_loaded_at"])
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     try:

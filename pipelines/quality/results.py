@@ -16,6 +16,7 @@ import duckdb
 
 from data_quality.report import RunResults, render_report
 from data_quality.runner import SuiteResult
+from pipelines.ingest.quarantine import reason_counts
 
 RESULTS_TABLE = "quality.suite_results"
 # Runs shown in the history table of the validation report.
@@ -81,7 +82,7 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int) -> list[RunResults]:
 def write_report(con: duckdb.DuckDBPyConnection, folder: Path, run_id: str) -> Path:
     """Write this run's validation report (with the runs before it) and make it `latest.html`."""
     folder.mkdir(parents=True, exist_ok=True)
-    page = render_report(recent_runs(con, REPORTED_RUNS))
+    page = render_report(recent_runs(con, REPORTED_RUNS), reason_counts(con, REPORTED_RUNS))
     report = folder / f"{run_id}.html"
     report.write_text(page, encoding="utf-8")
     latest = folder / "latest.html.tmp"

@@ -548,22 +548,38 @@ def test_a_corrupt_input_fails_the_gate_and_keeps_the_last_publication(
     assert not corrupted.outcome.published
     assert corrupted.publication_id == refreshes.second.publication_id
     assert corrupted.summary == refreshes.second.summary
+    # The raw gate refuses the delivery before it reaches raw, so no mart is built from it.
     failures = "\n".join(corrupted.outcome.failures)
-    assert "license_utilization" in failures
-    assert "seats_purchased" in failures
+    assert "raw.files__contracts: 1 blocking check(s) failed; seats_non_negative" in failures
+    assert "1 of " in failures
 
 
-def test_the_validation_report_of_the_failed_run_shows_the_failing_check_and_its_history(
+def test_the_corrupt_delivery_is_quarantined_and_raw_keeps_the_last_good_contracts(
+    refreshes: Refreshes,
+) -> None:
+    with duckdb.connect(str(refreshes.paths.warehouse), read_only=True) as con:
+        negative = con.execute(
+            "select count(*) from raw.files__contracts where seats < 0"
+        ).fetchone()
+        quarantined = con.execute(
+            "select run_id, check_name, record ->> 'seats' from quarantine.rows"
+        ).fetchall()
+
+    assert negative == (0,)
+    assert quarantined == [(refreshes.corrupted.outcome.run_id, "seats_non_negative", "-5")]
+    kept = refreshes.paths.quarantine / "files" / "contracts"
+    assert [p.stem for p in kept.glob("*.parquet")] == [refreshes.corrupted.outcome.run_id]
+
+
+def test_the_validation_report_keeps_the_history_of_the_runs_that_reached_the_gate(
     refreshes: Refreshes,
 ) -> None:
     latest = refreshes.paths.validation_reports / "latest.html"
     page = latest.read_text(encoding="utf-8")
 
-    assert refreshes.corrupted.outcome.run_id in page
-    assert 'license_utilization: <span class="fail">FAILED: not published</span>' in page
-    assert "seats_purchased_non_negative" in page
+    assert refreshes.second.outcome.run_id in page
     assert (refreshes.paths.validation_reports / f"{refreshes.first.outcome.run_id}.html").exists()
-    assert "The last 3 runs" in page
+    assert "The last 2 runs" in page
 
 
 def test_the_publication_readers_get_carries_its_audit_report_with_every_chart(

@@ -80,3 +80,34 @@ def test_the_history_shows_each_earlier_run_and_which_blocking_checks_failed_in_
     assert history.index("2026-11-02 06:00") < history.index("2026-11-01 06:00")
     assert "seats_purchased_non_negative" in history
     assert history.count('<span class="pass">passed</span>') == 1
+
+
+def test_the_report_counts_the_rows_quarantined_at_ingestion_per_reason() -> None:
+    run = RunResults("run-3", datetime(2026, 11, 2, 6), {"applications": suite("applications")})
+    quarantined = [
+        {
+            "run_id": "run-3",
+            "raw_table": "raw.files__contracts",
+            "check_name": "seats_non_negative",
+            "reason": "seats_non_negative: A negative seat count is impossible.",
+            "blocking": True,
+            "row_count": 3,
+        },
+        {
+            "run_id": "run-3",
+            "raw_table": "raw.okta__apps",
+            "check_name": "status_accepted",
+            "reason": "status_accepted: news to map in staging.",
+            "blocking": False,
+            "row_count": 1,
+        },
+    ]
+
+    page = render_report([run], quarantined)
+    clean = render_report([run])
+
+    assert "<h2>Quarantine</h2>" in page
+    assert "raw.files__contracts</td><td><code>seats_non_negative</code>" in page
+    assert '<span class="fail">refused</span></td><td class="num">3</td>' in page
+    assert '<span class="warn">loaded, warning</span></td><td class="num">1</td>' in page
+    assert "No row was quarantined" in clean
