@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 from connectors.base import Entity, Window
 from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
 from connectors.registry import SOURCE_DESCRIPTIONS, SOURCE_ENTITIES
-from data_quality.checks import preload_gx
+from data_quality import worker as gx_worker
 from pipelines.ingest.gate import (
     GateSettings,
     audit_delivery,
@@ -99,7 +99,7 @@ def build_source_assets(
                     )
             return
         # Importing great-expectations takes seconds: let it overlap the HTTP extraction.
-        preload_gx()
+        gx_worker.start()
         extracted_at = datetime.now(UTC).replace(tzinfo=None)
         # Events up to the end of the audit date: an audit as of a past day stays reproducible.
         events_end = datetime.combine(audit.as_of + timedelta(days=1), time())

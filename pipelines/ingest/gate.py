@@ -1,11 +1,12 @@
 """Write, audit, publish at the raw layer: a delivery is checked before it touches its raw table.
 
-The landing file is validated where it lies, through a temporary view over `read_parquet` in the
-step's own warehouse connection, against its entity's raw suite (`data_quality.suites.raw`), plus
-a volume check for snapshots: a source that suddenly returns less than a share of the rows raw
-holds (by default half), or none, is more likely broken than shrunk, and replacing raw with it would
-silently drop applications, users or seats from the audit. Only a delivery passing every blocking
-check is loaded. A refused one is moved, whole, to the quarantine folder.
+The landing file is validated where it lies, through a view over `read_parquet` in the
+great-expectations worker process (`data_quality.worker`), against its entity's raw suite
+(`data_quality.suites.raw`), plus a volume check for snapshots: a source that suddenly returns
+less than a share of the rows raw holds (by default half), or none, is more likely broken than
+shrunk, and replacing raw with it would silently drop applications, users or seats from the
+audit. Only a delivery passing every blocking check is loaded. A refused one is moved, whole, to
+the quarantine folder.
 
 After an events load, freshness compares the newest event in raw with the end of the audit date.
 It only warns: a quiet weekend or a vendor's delay is not bad data, and refusing the load would
@@ -33,10 +34,10 @@ import duckdb
 from connectors.base import Entity
 from data_quality.results import CheckResult, SuiteResult
 from data_quality.suites.raw import raw_suite
+from data_quality.worker import validate_parquet
 
 DEFAULT_MIN_VOLUME_RATIO = 0.5
 DEFAULT_FRESHNESS_LAG_DAYS = 3
-_VIEW = "landing_delivery"
 _SHOWN = 3
 
 VOLUME_WHY = (
@@ -88,16 +89,11 @@ def audit_delivery(
     table: str,
     settings: GateSettings,
 ) -> SuiteResult:
-    """Validate `landing_file` against its raw suite (and, for a snapshot, its volume)."""
-    from data_quality.runner import validate_table
+    """Validate `landing_file` against its raw suite (and, for a snapshot, its volume).
 
-    con.execute(
-        f"create or replace temp view {_VIEW} as select * from read_parquet('{landing_file}')"
-    )
-    try:
-        result = validate_table(con, _VIEW, raw_suite(source, entity))
-    finally:
-        con.execute(f"drop view if exists {_VIEW}")
+    The suite runs in the great-expectations worker (`data_quality.worker`), reading the file.
+    """
+    result = validate_parquet(landing_file, raw_suite(source, entity))
     checks = list(result.checks)
     if entity.kind == "snapshot":
         checks.append(volume_check(result.row_count, _rows_in(con, table), settings))

@@ -1,0 +1,71 @@
+"""great-expectations in a process of its own, for a caller that should not wait for its import.
+
+Importing great-expectations costs about 5 s of one core. Ingestion validates each delivery as it
+lands, seconds after a refresh starts: in the refresh's own process the first delivery waited for
+that import. The worker imports it on the other core while the sources are extracted, then
+validates landing files by path: it reads the Parquet file, never the warehouse, so it shares no
+DuckDB lock with the refresh. Should the worker die, validation falls back to this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import duckdb
+
+from data_quality.checks import Suite, load_gx
+from data_quality.results import SuiteResult
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_VIEW = "landing_delivery"
+
+
+def start() -> None:
+    """Start the worker (if not running) and have it import great-expectations meanwhile."""
+    _submit_warm_up()
+
+
+def validate_parquet(path: Path, suite: Suite) -> SuiteResult:
+    """Validate the Parquet file at `path` against `suite` in the worker."""
+    try:
+        return _executor().submit(validate_file, str(path), suite).result()
+    except BrokenProcessPool:
+        _reset()
+        return validate_file(str(path), suite)
+
+
+def validate_file(path: str, suite: Suite) -> SuiteResult:
+    """Validate one Parquet file through a view over it, in an in-memory DuckDB."""
+    from data_quality.runner import validate_table
+
+    with duckdb.connect() as con:
+        con.execute(f"create view {_VIEW} as select * from read_parquet('{path}')")
+        return validate_table(con, _VIEW, suite)
+
+
+def _submit_warm_up() -> Future:
+    return _executor().submit(load_gx)
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            # spawn, not fork: the refresh's process has threads (Dagster's, the emulators').
+            _pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return _pool
+
+
+def _reset() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None

@@ -1,0 +1,54 @@
+"""The great-expectations worker validates a Parquet file as this process would, by path."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data_quality import worker
+from data_quality.suites.common import Suite, non_negative, not_null
+
+
+@pytest.fixture
+def delivery(tmp_path: Path) -> Path:
+    path = tmp_path / "contracts.parquet"
+    duckdb.sql(
+        "select 'c' || i as contract_id, case when i = 3 then -5 else i end as seats"
+        " from range(6) r(i)"
+    ).write_parquet(str(path))
+    return path
+
+
+SUITE = Suite(
+    "contracts",
+    (not_null("contract_id"), non_negative("seats", why="seats")),
+    key=("contract_id",),
+)
+
+
+def test_the_worker_finds_what_this_process_finds(delivery: Path) -> None:
+    worker.start()
+
+    remote = worker.validate_parquet(delivery, SUITE)
+    local = worker.validate_file(str(delivery), SUITE)
+
+    assert dataclasses.replace(remote, duration_s=0) == dataclasses.replace(local, duration_s=0)
+    failed = {check.name: check for check in remote.checks if not check.success}
+    assert set(failed) == {"seats_non_negative"}
+    assert failed["seats_non_negative"].unexpected_count == 1
+    assert failed["seats_non_negative"].unexpected_rows == [{"contract_id": "c3"}]
+
+
+def test_a_dead_worker_falls_back_to_this_process(delivery: Path) -> None:
+    worker.start()
+    pool = worker._executor()
+    for process in list(pool._processes.values()):
+        process.kill()
+
+    result = worker.validate_parquet(delivery, SUITE)
+
+    assert not result.success
+    assert worker._executor() is not pool
