@@ -39,7 +39,7 @@ def test_the_worker_finds_what_this_process_finds(delivery: Path) -> None:
     failed = {check.name: check for check in remote.checks if not check.success}
     assert set(failed) == {"seats_non_negative"}
     assert failed["seats_non_negative"].unexpected_count == 1
-    assert failed["seats_non_negative"].unexpected_rows == [{"contract_id": "c3"}]
+    assert failed["seats_non_negative"].unexpected_rows == [{"seats": -5, "contract_id": "c3"}]
 
 
 def test_a_dead_worker_falls_back_to_this_process(delivery: Path) -> None:
