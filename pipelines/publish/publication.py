@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -69,6 +69,8 @@ class Candidate:
     created_at: datetime
     fingerprints: dict[str, str]
     rows: dict[str, int]
+    #: What the candidate was built from: each raw table's fingerprint and row count.
+    inputs: dict[str, dict] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:
@@ -93,8 +95,13 @@ def write_candidate(
     run_id: str,
     as_of: date,
     source_schema: str = "marts",
+    input_schema: str | None = None,
 ) -> Candidate:
-    """Copy `tables` from `source_schema` into a new candidate publication and return it."""
+    """Copy `tables` from `source_schema` into a new candidate publication and return it.
+
+    With `input_schema` (the raw tables), the candidate records each input table's fingerprint
+    and row count, so a publication says exactly which data it was computed from.
+    """
     created_at = datetime.now(UTC)
     # Sortable by time, and tells the run apart: the first 8 characters are what Dagster shows.
     publication_id = f"{created_at:%Y%m%dT%H%M%S.%f}Z-{run_id[:8]}"
@@ -109,7 +116,10 @@ def write_candidate(
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    candidate = Candidate(publication_id, directory, run_id, as_of, created_at, fingerprints, rows)
+    inputs = input_fingerprints(con, input_schema) if input_schema else {}
+    candidate = Candidate(
+        publication_id, directory, run_id, as_of, created_at, fingerprints, rows, inputs
+    )
     description = {
         "publication_id": publication_id,
         "run_id": run_id,
@@ -117,6 +127,7 @@ def write_candidate(
         "created_at": created_at.isoformat(),
         "fingerprints": fingerprints,
         "rows": rows,
+        "inputs": inputs,
     }
     (directory / CANDIDATE_FILE).write_text(json.dumps(description, indent=2), encoding="utf-8")
     return candidate
@@ -141,6 +152,7 @@ def find_candidate(paths: Paths, run_ids: Sequence[str]) -> Candidate | None:
                 datetime.fromisoformat(data["created_at"]),
                 data["fingerprints"],
                 data["rows"],
+                data.get("inputs", {}),
             )
     return None
 
@@ -191,6 +203,7 @@ def publish_candidate(
         "storage_version": STORAGE_VERSION,
         "database_sha256": checksum,
         "tables": tables,
+        "inputs": candidate.inputs,
         "checks": dict(checks or {}),
     }
     (candidate.directory / "manifest.json").write_text(
@@ -234,6 +247,24 @@ def publish(
     except BaseException:
         shutil.rmtree(candidate.directory, ignore_errors=True)
         raise
+
+
+def input_fingerprints(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, dict]:
+    """Each table of `schema`: its content fingerprint and row count."""
+    names = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?"
+        " order by table_name",
+        [schema],
+    ).fetchall()
+    inputs = {}
+    for (name,) in names:
+        qualified = f"{schema}.{name}"
+        counted = con.execute(f"select count(*) from {qualified}").fetchone()
+        inputs[qualified] = {
+            "fingerprint": table_fingerprint(con, qualified),
+            "rows": int(counted[0]) if counted else 0,
+        }
+    return inputs
 
 
 def _write_database(

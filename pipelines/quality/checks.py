@@ -73,7 +73,12 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
         run_id = context.run.run_id
         with warehouse.get_connection() as con:
             candidate = write_candidate(
-                con, PUBLISHED_TABLES, paths, run_id=run_id, as_of=audit.as_of
+                con,
+                PUBLISHED_TABLES,
+                paths,
+                run_id=run_id,
+                as_of=audit.as_of,
+                input_schema="raw",
             )
         context.log.info(f"Candidate publication {candidate.publication_id} written; auditing it")
         dbt_tests = DbtTestRun(dbt_project(), audit.as_of)

@@ -527,6 +527,8 @@ def test_the_publication_is_the_candidate_the_gate_audited(refreshes: Refreshes)
     assert verdict["database_sha256"] == manifest["database_sha256"]
     assert verdict["dbt_tests"]["passed"] > 200
     assert verdict["dbt_tests"]["not_passed"] == []
+    assert manifest["inputs"]["raw.files__contracts"]["rows"] > 0
+    assert {name.split(".")[0] for name in manifest["inputs"]} == {"raw"}
     for table, entry in manifest["tables"].items():
         audited = verdict["tables"][table]
         assert audited["success"], table

@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from data_quality.fingerprint import table_fingerprint
 from pipelines.publish.assets import passed
 from pipelines.publish.publication import (
     Candidate,
@@ -78,6 +79,25 @@ def test_the_audited_candidate_is_published_with_its_verdict_and_checksum(
     assert manifest["checks"]["tables"]["applications"]["success"] is True
     with duckdb.connect(str(paths.published), read_only=True) as reader:
         assert reader.execute("select run_id from publication").fetchall() == [("run-aaaaaaaa",)]
+
+
+def test_the_manifest_names_the_inputs_the_publication_was_computed_from(
+    paths: Paths, warehouse
+) -> None:
+    warehouse.execute("create schema raw")
+    warehouse.execute("create table raw.okta__users as select 'u' || i as id from range(4) r(i)")
+    candidate = write_candidate(
+        warehouse, TABLES, paths, run_id="run-eeeeeeee", as_of=AS_OF, input_schema="raw"
+    )
+    record_audit(candidate, verdict(candidate))
+
+    inputs = publish_as_the_step_does(paths, ["run-eeeeeeee"]).manifest["inputs"]
+
+    assert list(inputs) == ["raw.okta__users"]
+    assert inputs["raw.okta__users"]["rows"] == 4
+    assert inputs["raw.okta__users"]["fingerprint"] == table_fingerprint(
+        warehouse, "raw.okta__users"
+    )
 
 
 def test_a_re_execution_publishes_the_candidate_its_parent_run_audited(
