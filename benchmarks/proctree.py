@@ -51,6 +51,46 @@ def read_all() -> dict[int, ProcStat]:
     return stats
 
 
+def children_of(pid: int) -> list[int] | None:
+    """The pids any thread of `pid` started (/proc/<pid>/task/<tid>/children), or None when the
+    kernel does not offer those files. Far cheaper than reading every process's stat on a busy
+    machine, where each read costs ~0.1 ms."""
+    try:
+        tasks = os.listdir(PROC / str(pid) / "task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found.extend(
+                int(c) for c in (PROC / str(pid) / "task" / task / "children").read_text().split()
+            )
+        except FileNotFoundError:
+            if not (PROC / str(pid) / "task" / task).exists():
+                continue  # the thread ended while we looked
+            return None
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def read_tree(root: int) -> list[ProcStat]:
+    """`root` and its descendants, walking the children files when the kernel has them."""
+    members: list[ProcStat] = []
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            members.append(parse_stat((PROC / str(pid) / "stat").read_text()))
+        except (OSError, ValueError):
+            continue
+        children = children_of(pid)
+        if children is None:
+            return tree(read_all(), root)
+        todo.extend(children)
+    return members
+
+
 def tree(stats: dict[int, ProcStat], root: int) -> list[ProcStat]:
     """`root` and all its descendants among `stats`."""
     children: dict[int, list[int]] = {}
@@ -122,7 +162,7 @@ class TreeSampler:
         self._thread = threading.Thread(target=self._run, name="tree-sampler", daemon=True)
 
     def sample_once(self) -> Sample | None:
-        members = tree(read_all(), self.root)
+        members = read_tree(self.root)
         if not members:
             return None
         cpu = sum(m.cpu_s for m in members)

@@ -60,6 +60,7 @@ class RefreshMeasure:
     wall_s: float
     emulator_cpu_s: float
     events_in_warehouse: int
+    load_before: float
 
 
 def self_cpu_s() -> float:
@@ -121,6 +122,7 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
     command = [sys.executable, "-m", "pipelines.cli", "refresh", "--as-of", as_of.isoformat()]
     log = log_dir / f"{label}.log"
     print(f"{label} refresh as of {as_of} ...", flush=True)
+    load_before = os.getloadavg()[0]
     cpu_before = self_cpu_s()
     code, wall, cpu, samples = run_child(command, env, log)
     emulator_cpu = self_cpu_s() - cpu_before
@@ -128,7 +130,7 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
     rows = stage_rows(steps, samples, wall, cpu)
     events = count_events(data_dir / "warehouse" / "audit.duckdb")
     print(f"  {label}: exit {code}, {wall:.1f} s wall, {cpu:.1f} s CPU; log {log}", flush=True)
-    return RefreshMeasure(label, as_of, code == 0, rows, wall, emulator_cpu, events)
+    return RefreshMeasure(label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before)
 
 
 def section(
@@ -158,7 +160,8 @@ def section(
             f"as Parquet): **{floor_of.seconds:.2f} s**; whole refresh / floor = "
             f"**{ratio(measure.wall_s, floor_of.seconds)}**. The sample company's API emulators, "
             f"in the bench process, used {measure.emulator_cpu_s:.1f} s CPU on the same cores "
-            "(not counted above).\n"
+            "(not counted above). Load average (1 min) when it started: "
+            f"{measure.load_before:.2f}.\n"
         )
     parts.append(
         "Wall times per stage are Dagster's step stats (ingest sums the `extract_<source>` steps)."
