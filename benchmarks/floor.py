@@ -16,6 +16,15 @@ import duckdb
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
 #: The tables the floor builds, whose row counts prove it computed something.
 FLOOR_TABLES = ("license_utilization", "portfolio_matrix", "application_roi")
+#: Headline totals the floor and the published marts both have: how close the floor's
+#: simplified rules come to the pipeline's, printed beside the timings.
+TOTALS_SQL = """
+select
+    (select count(*) from license_utilization) as applications,
+    (select sum(seats_purchased) from license_utilization) as seats_purchased,
+    (select sum(active_users) from license_utilization) as active_users,
+    (select round(sum(annual_cost_usd)) from application_roi) as annual_cost_usd
+"""
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,7 @@ class FloorResult:
     seconds: float
     rows: dict[str, int]
     raw_rows: int
+    totals: dict[str, float]
 
 
 def export_raw(warehouse: Path, out_dir: Path) -> int:
@@ -62,4 +72,17 @@ def run_floor(raw_dir: Path, as_of: date, threads: int | None = None) -> FloorRe
             table: con.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
             for table in FLOOR_TABLES
         }
-    return FloorResult(seconds, rows, raw_rows)
+        totals = totals_of(con)
+    return FloorResult(seconds, rows, raw_rows, totals)
+
+
+def totals_of(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    relation = con.sql(TOTALS_SQL)
+    values = relation.fetchone() or ()
+    return {name: float(value or 0) for name, value in zip(relation.columns, values, strict=True)}
+
+
+def published_totals(published: Path) -> dict[str, float]:
+    """The same totals from the pipeline's current publication."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        return totals_of(con)

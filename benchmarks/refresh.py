@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from benchmarks.floor import FloorResult, export_raw, run_floor
+from benchmarks.floor import FloorResult, export_raw, published_totals, run_floor
 from benchmarks.proctree import Samples, TreeSampler
 from benchmarks.report import (
     StageRow,
@@ -61,6 +61,7 @@ class RefreshMeasure:
     emulator_cpu_s: float
     events_in_warehouse: int
     load_before: float
+    published_totals: dict[str, float]
 
 
 def self_cpu_s() -> float:
@@ -129,8 +130,22 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
     _, steps = step_timings(data_dir / "dagster_home")
     rows = stage_rows(steps, samples, wall, cpu)
     events = count_events(data_dir / "warehouse" / "audit.duckdb")
+    published = data_dir / "published" / "audit.duckdb"
+    totals = published_totals(published) if published.exists() else {}
     print(f"  {label}: exit {code}, {wall:.1f} s wall, {cpu:.1f} s CPU; log {log}", flush=True)
-    return RefreshMeasure(label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before)
+    return RefreshMeasure(
+        label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before, totals
+    )
+
+
+def totals_table(floor: dict[str, float], published: dict[str, float]) -> str:
+    """The floor's headline totals beside the publication's: the floor's rules are simplified
+    (see floor.sql), so they should be close, not equal; far apart would mean it skips work."""
+    lines = ["| headline total | pipeline | floor |", "|---|---:|---:|"]
+    for name, value in floor.items():
+        mine = published.get(name)
+        lines.append(f"| {name} | {'–' if mine is None else f'{mine:,.0f}'} | {value:,.0f} |")
+    return "\n".join(lines)
 
 
 def section(
@@ -163,6 +178,7 @@ def section(
             "(not counted above). Load average (1 min) when it started: "
             f"{measure.load_before:.2f}.\n"
         )
+        parts.append(totals_table(floor_of.totals, measure.published_totals) + "\n")
     parts.append(
         "Wall times per stage are Dagster's step stats (ingest sums the `extract_<source>` steps)."
         " CPU per stage is the process tree's user + system CPU between the step's start and end,"

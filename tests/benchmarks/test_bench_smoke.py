@@ -62,6 +62,8 @@ def test_floor_counts_the_seats_of_the_truth_tables(tiny: Company, raw_dir: Path
     assert result.seconds > 0
     assert result.rows["portfolio_matrix"] > 1  # executive cells plus the unaligned row
     assert result.rows["license_utilization"] == result.rows["application_roi"]
+    assert result.totals["applications"] == result.rows["license_utilization"]
+    assert result.totals["seats_purchased"] == pc.sum(tiny.applications["active_seats"]).as_py()
     truth = {row["application_key"]: row for row in tiny.applications.to_pylist() if row["in_okta"]}
     with duckdb.connect() as con:
         con.execute(f"set file_search_path = '{raw_dir}'")
