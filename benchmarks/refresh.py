@@ -62,6 +62,7 @@ class RefreshMeasure:
     events_in_warehouse: int
     load_before: float
     published_totals: dict[str, float]
+    steps: list[StepTiming]
 
 
 def self_cpu_s() -> float:
@@ -134,7 +135,7 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
     totals = published_totals(published) if published.exists() else {}
     print(f"  {label}: exit {code}, {wall:.1f} s wall, {cpu:.1f} s CPU; log {log}", flush=True)
     return RefreshMeasure(
-        label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before, totals
+        label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before, totals, steps
     )
 
 
@@ -170,6 +171,12 @@ def section(
             f"{'' if measure.published else '; NOT PUBLISHED: see the log'})\n"
         )
         parts.append(stage_table(measure.rows, floor_of.seconds) + "\n")
+        extracts = ", ".join(
+            f"{step.step_key.removeprefix('extract_')} {step.end - step.start:.1f} s"
+            for step in measure.steps
+            if step.step_key.startswith("extract_")
+        )
+        parts.append(f"Ingest by source: {extracts}.\n")
         parts.append(
             f"Floor (benchmarks/floor.sql on the same raw rows, {floor_of.raw_rows:,} of them, "
             f"as Parquet): **{floor_of.seconds:.2f} s**; whole refresh / floor = "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -179,3 +179,33 @@ def test_sampler_sees_a_grandchild_burn_cpu() -> None:
     assert max(s.processes for s in samples.items) == 2
     assert samples.items[-1].cpu_s >= 0.3
     assert max(s.rss_bytes for s in samples.items) > 2**20
+
+
+def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
+    from benchmarks.floor import FloorResult
+    from benchmarks.refresh import RefreshMeasure, section
+
+    samples = Samples([Sample(float(t), cpu_s=t, rss_bytes=2**30, processes=3) for t in range(5)])
+    steps = [StepTiming("extract_okta", 0.5, 1.5), StepTiming("dbt_audit_models", 1.5, 3.5)]
+    floor = FloorResult(0.5, {"license_utilization": 3}, 1000, {"applications": 3.0})
+    measures = [
+        RefreshMeasure(
+            label,
+            tiny_date,
+            published=True,
+            rows=stage_rows(steps, samples, process_wall_s=4.0, process_cpu_s=4.0),
+            wall_s=4.0,
+            emulator_cpu_s=1.0,
+            events_in_warehouse=1234,
+            load_before=0.5,
+            published_totals={"applications": 3.0},
+            steps=steps,
+        )
+        for label, tiny_date in (("full", date(2026, 10, 30)), ("incremental", date(2026, 10, 31)))
+    ]
+    text = section("tiny", 0.1, measures, floor, floor)
+    assert text.startswith("## Scale tiny\n")
+    assert text.count("| whole refresh process | 4.0 | 4.0 | 1,024 | 8.0× |") == 2
+    assert "Ingest by source: okta 1.0 s." in text
+    assert "| applications | 3 | 3 |" in text
+    assert f"- cores: {machine()['cores']}" in text
