@@ -147,26 +147,38 @@ def stage_table(rows: Sequence[StageRow], floor_s: float) -> str:
 
 
 SECTION = re.compile(r"^## Scale (\S+)\n.*?(?=^## |\Z)", re.M | re.S)
-HEADER = (
-    "# Benchmarks\n\n"
-    "Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section"
-    " of its scale. Do not edit by hand: rerun the command.\n\n"
-)
+HEADER = """# Benchmarks
+
+Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section of its
+scale, so the scales' results coexist. Do not edit by hand: rerun the command.
+
+Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
+beyond the full refresh's audit date, runs a full refresh from an empty data folder
+(`.bench/<scale>/data`), then an incremental daily refresh as of the next day, which reads that one
+new day of sign-ins on top. Each refresh is a child process (`python -m pipelines.cli refresh`)
+whose whole process tree (dbt's processes included) is measured. The floor,
+`benchmarks/floor.sql`, computes the headline marts with DuckDB alone from the raw tables exported
+as Parquet after each refresh; its business rules are simplified (see the script), so its headline
+totals are shown beside the pipeline's.
+
+The sample company is generated in memory each run (numpy, seconds even at M) and its sign-ins are
+drawn per request by the emulators: there is no generated dataset on disk to cache beyond the
+business files, which are rewritten each run. The machine is shared: the load average when each
+refresh started is given, and wall times above CPU times mean the refresh waited for the cores.
+
+"""
 
 
 def replace_section(document: str, scale: str, section: str) -> str:
     """`document` with the `## Scale <scale>` section replaced by `section` (or added), the
-    sections ordered tiny, S, M, L so results of several scales coexist."""
-    if not document.strip():
-        document = HEADER
+    sections ordered tiny, S, M, L so results of several scales coexist, under the current
+    header."""
     body = section.rstrip("\n") + "\n\n"
     sections = {m.group(1): m.group(0).rstrip("\n") + "\n\n" for m in SECTION.finditer(document)}
-    first = SECTION.search(document)
-    head = document[: first.start()] if first else document.rstrip("\n") + "\n\n"
     sections[scale] = body
     rank = {"tiny": 0, "S": 1, "M": 2, "L": 3}
     ordered = sorted(sections, key=lambda name: (rank.get(name, 9), name))
-    return (head + "".join(sections[name] for name in ordered)).rstrip("\n") + "\n"
+    return (HEADER + "".join(sections[name] for name in ordered)).rstrip("\n") + "\n"
 
 
 def write_section(path: Path, scale: str, section: str) -> None:
