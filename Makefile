@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DAGSTER_DISABLE_TELEMETRY := True
 
-.PHONY: install demo test dev lint format clean
+.PHONY: install demo test dev lint format clean bench
 
 install: $(INSTALLED)
 
@@ -24,6 +24,12 @@ $(INSTALLED): pyproject.toml
 ## Run a full audit refresh of the built-in sample company and print its summary.
 demo: $(INSTALLED)
 	$(BIN)/software-audit demo
+
+## Benchmark a full and an incremental refresh of the sample company at SCALE (tiny, S, M) against
+## the DuckDB-only floor; writes that scale's section of docs/benchmarks.md. Data in .bench/.
+SCALE ?= S
+bench: $(INSTALLED)
+	$(BIN)/python -m benchmarks.refresh --scale $(SCALE)
 
 ## Run the linters and the whole test suite.
 test: lint
@@ -44,4 +50,4 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) data dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .bench dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

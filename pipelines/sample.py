@@ -56,14 +56,17 @@ class SampleEnvironment:
 
 @contextmanager
 def serve_sample_company(
-    directory: Path, *, scale: str = "S", seed: int = 42
+    directory: Path, *, scale: str = "S", seed: int = 42, as_of: date = sample_company.DEFAULT_AS_OF
 ) -> Iterator[SampleEnvironment]:
     """Write the company's files under `directory` and serve its systems while open.
+
+    `as_of` is the company's last day of history; a benchmark serves one day more than it first
+    audits, so its next refresh has a new day of sign-ins to read.
 
     Credentials are random per session, set in this process's environment only, and the
     sources file written beside the files names the variables, never the values.
     """
-    company = sample_company.generate(scale, seed=seed)
+    company = sample_company.generate(scale, seed=seed, as_of=as_of)
     write_files(company, directory / "files")
     start_date = company.as_of - timedelta(days=EVENT_HISTORY_DAYS)
     with ExitStack() as stack:

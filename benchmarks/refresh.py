@@ -1,0 +1,246 @@
+"""Benchmark a full and an incremental daily refresh of the sample company; compare with the floor.
+
+    python -m benchmarks.refresh --scale S          # or: make bench SCALE=S
+
+This process serves the sample company's systems on loopback (as `software-audit demo` does) and
+runs each refresh as a child process, `python -m pipelines.cli refresh`, sampling the child's whole
+process tree (dbt runs in its own processes) every 50 ms from /proc: peak RSS, and CPU per Dagster
+step by interpolating the tree's cumulative CPU at each step's start and end. Stage wall times come
+from Dagster's step stats (DAGSTER_HOME under the bench folder).
+
+The company is served one day beyond the full refresh's audit date: the full refresh audits day D
+(events up to the end of D), the incremental one audits D + 1 and reads that one new day of
+sign-ins on top. The emulators' CPU is this process's, not the refresh's; it is reported apart.
+
+Results: a section of docs/benchmarks.md per scale, replaced on each run, and the same on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from benchmarks.floor import FloorResult, export_raw, published_totals, run_floor
+from benchmarks.proctree import Samples, TreeSampler
+from benchmarks.report import (
+    StageRow,
+    StepTiming,
+    machine,
+    machine_lines,
+    ratio,
+    stage_rows,
+    stage_table,
+    write_section,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+QUIET_ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+    "DAGSTER_DISABLE_TELEMETRY": "True",
+}
+
+
+@dataclass(frozen=True)
+class RefreshMeasure:
+    """One refresh as measured from outside: its stage rows and how it ended."""
+
+    label: str
+    as_of: date
+    published: bool
+    rows: list[StageRow]
+    wall_s: float
+    emulator_cpu_s: float
+    events_in_warehouse: int
+    load_before: float
+    published_totals: dict[str, float]
+    steps: list[StepTiming]
+
+
+def self_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_child(
+    command: list[str], env: dict[str, str], log: Path
+) -> tuple[int, float, float, Samples]:
+    """Run `command`, sample its tree; (exit code, wall s, CPU s of the tree, samples).
+
+    The tree's total CPU comes from wait4's rusage, which counts the child and every descendant it
+    reaped: exact, unlike the last /proc sample before the child exited.
+    """
+    with log.open("w", encoding="utf-8") as output:
+        started = time.time()
+        child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=output, stderr=output)
+        sampler = TreeSampler(child.pid).start()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.time() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        samples = sampler.stop()
+    return child.returncode, wall, usage.ru_utime + usage.ru_stime, samples
+
+
+def step_timings(dagster_home: Path) -> tuple[str, list[StepTiming]]:
+    """The latest run's steps from Dagster's own step stats."""
+    import dagster as dg
+
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    with dg.DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+        steps = [
+            StepTiming(s.step_key, s.start_time, s.end_time)
+            for s in instance.get_run_step_stats(run.run_id)
+            if s.start_time is not None and s.end_time is not None
+        ]
+    return run.run_id, steps
+
+
+def count_events(warehouse: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select count(*) from raw.okta__sso_events").fetchone()[0]  # type: ignore[index]
+
+
+def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> RefreshMeasure:
+    env = {
+        **os.environ,
+        **QUIET_ENV,
+        "AUDIT_DATA_DIR": str(data_dir),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    command = [sys.executable, "-m", "pipelines.cli", "refresh", "--as-of", as_of.isoformat()]
+    log = log_dir / f"{label}.log"
+    print(f"{label} refresh as of {as_of} ...", flush=True)
+    load_before = os.getloadavg()[0]
+    cpu_before = self_cpu_s()
+    code, wall, cpu, samples = run_child(command, env, log)
+    emulator_cpu = self_cpu_s() - cpu_before
+    _, steps = step_timings(data_dir / "dagster_home")
+    rows = stage_rows(steps, samples, wall, cpu)
+    events = count_events(data_dir / "warehouse" / "audit.duckdb")
+    published = data_dir / "published" / "audit.duckdb"
+    totals = published_totals(published) if published.exists() else {}
+    print(f"  {label}: exit {code}, {wall:.1f} s wall, {cpu:.1f} s CPU; log {log}", flush=True)
+    return RefreshMeasure(
+        label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before, totals, steps
+    )
+
+
+def totals_table(floor: dict[str, float], published: dict[str, float]) -> str:
+    """The floor's headline totals beside the publication's: the floor's rules are simplified
+    (see floor.sql), so they should be close, not equal; far apart would mean it skips work."""
+    lines = ["| headline total | pipeline | floor |", "|---|---:|---:|"]
+    for name, value in floor.items():
+        mine = published.get(name)
+        lines.append(f"| {name} | {'–' if mine is None else f'{mine:,.0f}'} | {value:,.0f} |")
+    return "\n".join(lines)
+
+
+def section(
+    scale: str,
+    generate_s: float,
+    measures: list[RefreshMeasure],
+    floor: FloorResult,
+    floor_incremental: FloorResult,
+) -> str:
+    """The Markdown section of one scale: a table per refresh, the floor and the machine."""
+    parts = [
+        f"## Scale {scale}\n",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench SCALE={scale}`. "
+        f"Sample company generated and served in {generate_s:.1f} s (not part of any refresh).\n",
+    ]
+    floors = {"full": floor, "incremental": floor_incremental}
+    for measure in measures:
+        floor_of = floors[measure.label]
+        parts.append(
+            f"### {measure.label.capitalize()} refresh (audit date {measure.as_of}, "
+            f"{measure.events_in_warehouse:,} Okta sign-in events in the warehouse after it"
+            f"{'' if measure.published else '; NOT PUBLISHED: see the log'})\n"
+        )
+        parts.append(stage_table(measure.rows, floor_of.seconds) + "\n")
+        extracts = ", ".join(
+            f"{step.step_key.removeprefix('extract_')} {step.end - step.start:.1f} s"
+            for step in measure.steps
+            if step.step_key.startswith("extract_")
+        )
+        parts.append(f"Ingest by source: {extracts}.\n")
+        parts.append(
+            f"Floor (benchmarks/floor.sql on the same raw rows, {floor_of.raw_rows:,} of them, "
+            f"as Parquet): **{floor_of.seconds:.2f} s**; whole refresh / floor = "
+            f"**{ratio(measure.wall_s, floor_of.seconds)}**. The sample company's API emulators, "
+            f"in the bench process, used {measure.emulator_cpu_s:.1f} s CPU on the same cores "
+            "(not counted above). Load average (1 min) when it started: "
+            f"{measure.load_before:.2f}.\n"
+        )
+        parts.append(totals_table(floor_of.totals, measure.published_totals) + "\n")
+    parts.append(
+        "Wall times per stage are Dagster's step stats (ingest sums the `extract_<source>` steps)."
+        " CPU per stage is the process tree's user + system CPU between the step's start and end,"
+        " from /proc samples every 50 ms (dbt's processes included); the whole-process CPU is"
+        " exact (wait4). Peak RSS is the highest sampled sum of RSS over the tree (pages shared"
+        " between processes counted once per process). The floor runs in the bench process on"
+        " one DuckDB connection with DuckDB's default threads.\n"
+    )
+    parts.append("Machine:\n\n" + machine_lines(machine()) + "\n")
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="S", help="tiny, S or M (L: see docs/benchmarks.md)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--bench-dir", type=Path, default=PROJECT_DIR / ".bench")
+    parser.add_argument("--output", type=Path, default=PROJECT_DIR / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+
+    import sample_company
+    from pipelines.sample import serve_sample_company
+
+    root = args.bench_dir.resolve() / args.scale
+    data_dir = root / "data"
+    # A full refresh starts from nothing: no warehouse, no run history, no publications.
+    shutil.rmtree(data_dir, ignore_errors=True)
+    (data_dir / "dagster_home").mkdir(parents=True)
+    log_dir = root / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    served_through = sample_company.DEFAULT_AS_OF
+    full_as_of = served_through - timedelta(days=1)
+
+    started = time.perf_counter()
+    with serve_sample_company(
+        root / "sample", scale=args.scale, seed=args.seed, as_of=served_through
+    ) as sample:
+        os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
+        generate_s = time.perf_counter() - started
+        print(f"Sample company {args.scale} served in {generate_s:.1f} s", flush=True)
+        full = measure_refresh("full", full_as_of, data_dir, log_dir)
+        warehouse = data_dir / "warehouse" / "audit.duckdb"
+        export_raw(warehouse, root / "raw-full")
+        floor_full = run_floor(root / "raw-full", full_as_of)
+        incremental = measure_refresh("incremental", served_through, data_dir, log_dir)
+    export_raw(warehouse, root / "raw-incremental")
+    floor_incremental = run_floor(root / "raw-incremental", served_through)
+
+    text = section(args.scale, generate_s, [full, incremental], floor_full, floor_incremental)
+    write_section(args.output, args.scale, text)
+    print()
+    print(text)
+    print(f"Written to {args.output}")
+    return 0 if full.published and incremental.published else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The benchmark's figures as Markdown: stage rows from Dagster's step stats and the process-tree
+samples, the machine they were measured on, and `docs/benchmarks.md` with one section per scale.
+
+Kept apart from the runner so the smoke test can check the arithmetic and the file handling on
+made-up inputs without running a refresh.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from benchmarks.proctree import Samples
+
+#: Dagster step keys grouped into the stages the issue names, in pipeline order.
+STAGES = (
+    ("ingest", "extract_"),
+    ("dbt build", "dbt_audit_models"),
+    ("quality gate", "mart_quality_gate"),
+    ("publish", "publish_audit"),
+)
+MB = 2**20
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    """What the bench reads of one `dagster.StepStatsSnapshot`: its key and epoch start/end."""
+
+    step_key: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    wall_s: float
+    cpu_s: float | None
+    peak_rss_mb: float | None
+
+
+def stage_of(step_key: str) -> str:
+    for stage, prefix in STAGES:
+        if step_key.startswith(prefix):
+            return stage
+    return step_key
+
+
+def stage_rows(
+    steps: Iterable[StepTiming], samples: Samples, process_wall_s: float, process_cpu_s: float
+) -> list[StageRow]:
+    """One row per stage (steps summed: the in-process executor runs them one at a time), then
+    the run's time outside any step (Python and Dagster start-up, definitions, run bookkeeping)
+    and the whole process."""
+    walls: dict[str, float] = {}
+    cpus: dict[str, float] = {}
+    peaks: dict[str, int] = {}
+    for step in sorted(steps, key=lambda s: s.start):
+        stage = stage_of(step.step_key)
+        walls[stage] = walls.get(stage, 0.0) + (step.end - step.start)
+        cpus[stage] = cpus.get(stage, 0.0) + samples.cpu_between(step.start, step.end)
+        peaks[stage] = max(peaks.get(stage, 0), samples.peak_rss_between(step.start, step.end))
+    order = [stage for stage, _ in STAGES if stage in walls] + [
+        stage for stage in walls if stage not in dict(STAGES)
+    ]
+    rows = [StageRow(s, walls[s], cpus[s], peaks[s] / MB) for s in order]
+    in_steps_wall = sum(walls.values())
+    in_steps_cpu = sum(cpus.values())
+    all_peak = max((s.rss_bytes for s in samples.items), default=0) / MB
+    rows.append(
+        StageRow(
+            "outside steps (start-up, orchestration)",
+            max(process_wall_s - in_steps_wall, 0.0),
+            max(process_cpu_s - in_steps_cpu, 0.0),
+            None,
+        )
+    )
+    rows.append(StageRow("whole refresh process", process_wall_s, process_cpu_s, all_peak))
+    return rows
+
+
+def machine() -> dict[str, str]:
+    """The machine and software the figures depend on, read from the running system."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+                break
+    except OSError:
+        pass
+    os_name = platform.platform()
+    try:
+        release = Path("/etc/os-release").read_text()
+        match = re.search(r'^PRETTY_NAME="?([^"\n]+)', release, re.M)
+        if match:
+            os_name = f"{match.group(1)} (kernel {platform.release()})"
+    except OSError:
+        pass
+    info = {
+        "CPU": cpu,
+        "cores": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"),
+        "RAM": ram,
+        "OS": os_name,
+        "Python": platform.python_version(),
+    }
+    for package in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "great-expectations"):
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = "not installed"
+    return info
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(value: float, floor: float) -> str:
+    return f"{value / floor:,.1f}×" if floor > 0 else "–"
+
+
+def stage_table(rows: Sequence[StageRow], floor_s: float) -> str:
+    lines = [
+        "| stage | wall s | CPU s | peak RSS MB | wall / floor |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.stage} | {_number(row.wall_s)} | {_number(row.cpu_s)} | "
+            f"{_number(row.peak_rss_mb, 0)} | {ratio(row.wall_s, floor_s)} |"
+        )
+    return "\n".join(lines)
+
+
+SECTION = re.compile(r"^## Scale (\S+)\n.*?(?=^## |\Z)", re.M | re.S)
+HEADER = """# Benchmarks
+
+Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section of its
+scale, so the scales' results coexist. Do not edit by hand: rerun the command.
+
+Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
+beyond the full refresh's audit date, runs a full refresh from an empty data folder
+(`.bench/<scale>/data`), then an incremental daily refresh as of the next day, which reads that one
+new day of sign-ins on top. Each refresh is a child process (`python -m pipelines.cli refresh`)
+whose whole process tree (dbt's processes included) is measured. The floor,
+`benchmarks/floor.sql`, computes the headline marts with DuckDB alone from the raw tables exported
+as Parquet after each refresh; its business rules are simplified (see the script), so its headline
+totals are shown beside the pipeline's.
+
+The sample company is generated in memory each run (numpy, seconds even at M) and its sign-ins are
+drawn per request by the emulators: there is no generated dataset on disk to cache beyond the
+business files, which are rewritten each run. The machine is shared: the load average when each
+refresh started is given, and wall times above CPU times mean the refresh waited for the cores.
+
+"""
+
+
+def replace_section(document: str, scale: str, section: str) -> str:
+    """`document` with the `## Scale <scale>` section replaced by `section` (or added), the
+    sections ordered tiny, S, M, L so results of several scales coexist, under the current
+    header."""
+    body = section.rstrip("\n") + "\n\n"
+    sections = {m.group(1): m.group(0).rstrip("\n") + "\n\n" for m in SECTION.finditer(document)}
+    sections[scale] = body
+    rank = {"tiny": 0, "S": 1, "M": 2, "L": 3}
+    ordered = sorted(sections, key=lambda name: (rank.get(name, 9), name))
+    return (HEADER + "".join(sections[name] for name in ordered)).rstrip("\n") + "\n"
+
+
+def write_section(path: Path, scale: str, section: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(replace_section(document, scale, section), encoding="utf-8")
+
+
+def machine_lines(info: dict[str, str]) -> str:
+    return "\n".join(f"- {key}: {value}" for key, value in info.items())

@@ -1,0 +1,211 @@
+"""The benchmark's parts on small inputs, so `make bench` cannot rot between the runs that use it.
+
+A real refresh costs minutes even at `tiny`, so it is not run here: the floor runs on the tiny
+sample company's tables written as raw Parquet, the stage table on made-up step stats and
+samples, the /proc sampler on a short child process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from benchmarks.floor import run_floor
+from benchmarks.proctree import Sample, Samples, TreeSampler, parse_stat
+from benchmarks.report import (
+    StepTiming,
+    machine,
+    replace_section,
+    stage_rows,
+    stage_table,
+    write_section,
+)
+from sample_company import Company, generate, match_key
+
+LOADED = datetime(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Company:
+    return generate("tiny", seed=42)
+
+
+def write_raw(table: pa.Table, path: Path) -> None:
+    """A raw table as the warehouse holds it: the source's columns plus the load's."""
+    loaded = pa.array([LOADED] * table.num_rows, pa.timestamp("us"))
+    pq.write_table(table.append_column("_loaded_at", loaded), path)
+
+
+@pytest.fixture(scope="module")
+def raw_dir(tiny: Company, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("raw")
+    for name, table in tiny.okta_tables().items():
+        write_raw(table, folder / f"okta__{name}.parquet")
+    write_raw(pa.Table.from_batches(list(tiny.sso_events())), folder / "okta__sso_events.parquet")
+    for name, table in tiny.file_tables().items():
+        write_raw(table, folder / f"files__{name}.parquet")
+    return folder
+
+
+def test_floor_counts_the_seats_of_the_truth_tables(tiny: Company, raw_dir: Path) -> None:
+    import duckdb
+
+    result = run_floor(raw_dir, tiny.as_of)
+    assert result.seconds > 0
+    assert result.rows["portfolio_matrix"] > 1  # executive cells plus the unaligned row
+    assert result.rows["license_utilization"] == result.rows["application_roi"]
+    assert result.totals["applications"] == result.rows["license_utilization"]
+    assert result.totals["seats_purchased"] == pc.sum(tiny.applications["active_seats"]).as_py()
+    truth = {row["application_key"]: row for row in tiny.applications.to_pylist() if row["in_okta"]}
+    with duckdb.connect() as con:
+        con.execute(f"set file_search_path = '{raw_dir}'")
+        con.execute(f"set variable as_of = date '{tiny.as_of}'")
+        con.execute(Path("benchmarks/floor.sql").read_text())
+        floor = {
+            key: (assigned, purchased)
+            for key, assigned, purchased in con.execute(
+                "select application_key, seats_assigned, seats_purchased from license_utilization"
+            ).fetchall()
+        }
+    assert {key: floor[key][0] for key in truth} == {
+        key: row["assigned_users"] for key, row in truth.items()
+    }
+    assert {key: floor[key][1] for key in truth} == {
+        key: row["active_seats"] for key, row in truth.items()
+    }
+
+
+def test_floor_counts_active_users_as_the_events_say(tiny: Company, raw_dir: Path) -> None:
+    """People (not service accounts) with a successful sign-in in the 60 days up to as_of."""
+    import duckdb
+
+    start = datetime.combine(tiny.as_of - timedelta(days=59), time())
+    events = pa.Table.from_batches(list(tiny.sso_events(start)))
+    events = events.filter(pc.equal(events["outcome_result"], "SUCCESS"))
+    users = tiny.okta_users
+    service = set(
+        pc.filter(users["id"], pc.equal(users["profile_user_type"], "service")).to_pylist()
+    )
+    label = dict(
+        zip(tiny.okta_apps["id"].to_pylist(), tiny.okta_apps["label"].to_pylist(), strict=True)
+    )
+    expected = {
+        (match_key(label[app]), actor)
+        for app, actor in zip(
+            events["target_app_id"].to_pylist(), events["actor_id"].to_pylist(), strict=True
+        )
+        if actor not in service
+    }
+    with duckdb.connect() as con:
+        con.execute(f"set file_search_path = '{raw_dir}'")
+        con.execute(f"set variable as_of = date '{tiny.as_of}'")
+        con.execute(Path("benchmarks/floor.sql").read_text())
+        total = con.execute("select sum(active_users) from license_utilization").fetchone()[0]
+    assert total == len(expected) > 0
+
+
+def test_stage_rows_sum_steps_and_read_cpu_between_their_ends() -> None:
+    samples = Samples(
+        [Sample(float(t), cpu_s=t * 0.5, rss_bytes=t * 2**20, processes=1) for t in range(11)]
+    )
+    steps = [
+        StepTiming("extract_okta", 1.0, 2.0),
+        StepTiming("extract_files", 2.0, 3.0),
+        StepTiming("dbt_audit_models", 3.0, 7.0),
+        StepTiming("mart_quality_gate", 7.0, 9.0),
+        StepTiming("publish_audit", 9.0, 9.5),
+    ]
+    rows = {
+        row.stage: row for row in stage_rows(steps, samples, process_wall_s=10.0, process_cpu_s=6.0)
+    }
+    assert rows["ingest"].wall_s == pytest.approx(2.0)
+    assert rows["ingest"].cpu_s == pytest.approx(1.0)
+    assert rows["dbt build"].cpu_s == pytest.approx(2.0)
+    assert rows["dbt build"].peak_rss_mb == pytest.approx(7.0)
+    assert rows["publish"].cpu_s == pytest.approx(0.25)  # interpolated between samples
+    outside = rows["outside steps (start-up, orchestration)"]
+    assert outside.wall_s == pytest.approx(10.0 - 8.5)
+    assert outside.cpu_s == pytest.approx(6.0 - 4.25)
+    assert rows["whole refresh process"].peak_rss_mb == pytest.approx(10.0)
+    table = stage_table(list(rows.values()), floor_s=0.5)
+    assert "| dbt build | 4.0 | 2.0 | 7 | 8.0× |" in table
+
+
+def test_sections_of_each_scale_are_replaced_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "docs" / "benchmarks.md"
+    write_section(path, "M", "## Scale M\n\nfirst M\n")
+    write_section(path, "S", "## Scale S\n\nfirst S\n")
+    write_section(path, "M", "## Scale M\n\nsecond M\n")
+    text = path.read_text()
+    assert text.startswith("# Benchmarks")
+    assert "first M" not in text
+    assert text.index("## Scale S") < text.index("## Scale M")
+    assert text.count("## Scale") == 2
+    assert "second M" in text
+    assert "first S" in text
+    assert replace_section(text, "S", "## Scale S\n\nfirst S\n") == text
+
+
+def test_machine_names_cpu_cores_and_versions() -> None:
+    info = machine()
+    assert int(info["cores"]) >= 1
+    assert info["RAM"].endswith("GiB")
+    assert info["duckdb"][0].isdigit()
+
+
+def test_parse_stat_survives_spaces_and_parens_in_the_name() -> None:
+    line = "123 (dbt (worker) 1) S 45 0 0 0 0 0 0 0 0 0 300 100 50 50 20 0 4 0 99 1000 250 rest"
+    stat = parse_stat(line)
+    assert (stat.pid, stat.ppid) == (123, 45)
+    assert stat.cpu_s == pytest.approx(500 / os.sysconf("SC_CLK_TCK"))
+    assert stat.rss_bytes == 250 * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_sampler_sees_a_grandchild_burn_cpu() -> None:
+    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"
+    child = subprocess.Popen([sys.executable, "-c", parent])
+    sampler = TreeSampler(child.pid, every_s=0.02).start()
+    child.wait()
+    samples = sampler.stop()
+    assert max(s.processes for s in samples.items) == 2
+    assert samples.items[-1].cpu_s >= 0.3
+    assert max(s.rss_bytes for s in samples.items) > 2**20
+
+
+def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
+    from benchmarks.floor import FloorResult
+    from benchmarks.refresh import RefreshMeasure, section
+
+    samples = Samples([Sample(float(t), cpu_s=t, rss_bytes=2**30, processes=3) for t in range(5)])
+    steps = [StepTiming("extract_okta", 0.5, 1.5), StepTiming("dbt_audit_models", 1.5, 3.5)]
+    floor = FloorResult(0.5, {"license_utilization": 3}, 1000, {"applications": 3.0})
+    measures = [
+        RefreshMeasure(
+            label,
+            tiny_date,
+            published=True,
+            rows=stage_rows(steps, samples, process_wall_s=4.0, process_cpu_s=4.0),
+            wall_s=4.0,
+            emulator_cpu_s=1.0,
+            events_in_warehouse=1234,
+            load_before=0.5,
+            published_totals={"applications": 3.0},
+            steps=steps,
+        )
+        for label, tiny_date in (("full", date(2026, 10, 30)), ("incremental", date(2026, 10, 31)))
+    ]
+    text = section("tiny", 0.1, measures, floor, floor)
+    assert text.startswith("## Scale tiny\n")
+    assert text.count("| whole refresh process | 4.0 | 4.0 | 1,024 | 8.0× |") == 2
+    assert "Ingest by source: okta 1.0 s." in text
+    assert "| applications | 3 | 3 |" in text
+    assert f"- cores: {machine()['cores']}" in text
