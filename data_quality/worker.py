@@ -17,17 +17,25 @@ from pathlib import Path
 
 import duckdb
 
-from data_quality.checks import Suite, load_gx
+from data_quality.checks import Suite
 from data_quality.results import SuiteResult
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_warm: Future | None = None
 _VIEW = "landing_delivery"
 
 
 def start() -> None:
-    """Start the worker (if not running) and have it import great-expectations meanwhile."""
-    _submit_warm_up()
+    """Start the worker, once, and have it import great-expectations meanwhile.
+
+    Call it as early as possible: the import takes about 7 s, and the first delivery waits for it.
+    """
+    global _warm
+    executor = _executor()
+    with _lock:
+        if _warm is None:
+            _warm = executor.submit(_import_gx)
 
 
 def validate_parquet(path: Path, suite: Suite) -> SuiteResult:
@@ -48,8 +56,11 @@ def validate_file(path: str, suite: Suite) -> SuiteResult:
         return validate_table(con, _VIEW, suite)
 
 
-def _submit_warm_up() -> Future:
-    return _executor().submit(load_gx)
+def _import_gx() -> None:
+    """Import great-expectations and make the validator's context: the first validation's cost."""
+    from data_quality.runner import warm_up
+
+    warm_up()
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -64,8 +75,8 @@ def _executor() -> ProcessPoolExecutor:
 
 
 def _reset() -> None:
-    global _pool
+    global _pool, _warm
     with _lock:
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
+        _pool, _warm = None, None

@@ -32,6 +32,13 @@ def prepare_environment(paths: Paths) -> None:
         settings.write_text(dagster_settings(home), encoding="utf-8")
 
 
+def start_quality_worker() -> None:
+    """First thing: the raw gate's great-expectations worker imports it while we get going."""
+    from data_quality import worker
+
+    worker.start()
+
+
 def refresh(paths: Paths, verbose: bool) -> bool:
     """Run a refresh with the persistent Dagster instance; print failures. True if published."""
     import dagster as dg
@@ -50,6 +57,7 @@ def refresh(paths: Paths, verbose: bool) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    start_quality_worker()
     from pipelines.publish.summary import summary_text
     from pipelines.sample import serve_sample_company
 
@@ -80,6 +88,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    start_quality_worker()
     paths = paths_from_env()
     prepare_environment(paths)
     if args.as_of:

@@ -26,8 +26,12 @@ def run_refresh(instance: dg.DagsterInstance, *, log_dir: Path | None = None) ->
     With `log_dir`, Dagster's and dbt's output goes to a file there instead of the terminal.
     `published` is False when any step failed or a blocking check kept publication from running.
     """
+    from data_quality import worker
     from pipelines.definitions import defs
 
+    # The raw gate's great-expectations worker imports it while this process loads the
+    # definitions: each costs seconds of one core, and the first delivery waits for both.
+    worker.start()
     job = defs().resolve_job_def("audit_refresh")
     log_file = None
     with contextlib.ExitStack() as stack:
