@@ -46,7 +46,11 @@ def refresh(paths: Paths, verbose: bool) -> bool:
     from pipelines.refresh import run_refresh
 
     with dg.DagsterInstance.get() as instance:
-        outcome = run_refresh(instance, log_dir=None if verbose else paths.data_dir / "logs")
+        outcome = run_refresh(
+            instance,
+            log_dir=None if verbose else paths.data_dir / "logs",
+            progress=None if verbose else sys.stdout,
+        )
     for warning in outcome.warnings:
         print(warning)
     for failure in outcome.failures:

@@ -1,11 +1,15 @@
 """Running a refresh outside the UI (CLI, demo, tests) and saying plainly what went wrong."""
 
 import contextlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
+
+from pipelines.progress import StepProgress
 
 # The CLI prints its own short account of failures; the full log goes to a file.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -20,10 +24,13 @@ class RefreshOutcome:
     log_file: Path | None = None
 
 
-def run_refresh(instance: dg.DagsterInstance, *, log_dir: Path | None = None) -> RefreshOutcome:
+def run_refresh(
+    instance: dg.DagsterInstance, *, log_dir: Path | None = None, progress: TextIO | None = None
+) -> RefreshOutcome:
     """Run the `audit_refresh` job in this process.
 
-    With `log_dir`, Dagster's and dbt's output goes to a file there instead of the terminal.
+    With `log_dir`, Dagster's and dbt's output goes to a file there instead of the terminal; with
+    `progress`, a line per step start and end is written to it meanwhile.
     `published` is False when any step failed or a blocking check kept publication from running.
     """
     from data_quality import worker
@@ -34,7 +41,10 @@ def run_refresh(instance: dg.DagsterInstance, *, log_dir: Path | None = None) ->
     worker.start()
     job = defs().resolve_job_def("audit_refresh")
     log_file = None
+    run_id = str(uuid.uuid4())  # known before the run starts, so progress can follow it
     with contextlib.ExitStack() as stack:
+        if progress is not None:
+            stack.enter_context(StepProgress(instance, run_id, progress))
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
             log_file = log_dir / f"refresh-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
@@ -43,6 +53,7 @@ def run_refresh(instance: dg.DagsterInstance, *, log_dir: Path | None = None) ->
             stack.enter_context(contextlib.redirect_stderr(output))
         result = job.execute_in_process(
             instance=instance,
+            run_id=run_id,
             raise_on_error=False,
             run_config=QUIET_LOGS if log_dir is not None else {},
         )
