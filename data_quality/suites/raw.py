@@ -25,6 +25,7 @@ from data_quality.suites.common import (
     Check,
     Suite,
     expect,
+    non_negative,
     not_null,
 )
 
@@ -86,15 +87,6 @@ def not_in_future(column: str) -> Check:
         f"{column}_not_after_extraction",
         f"{column} <= _extracted_at + {FUTURE_TOLERANCE}",
         FUTURE,
-    )
-
-
-def non_negative(column: str, why: str) -> Check:
-    return Check(
-        f"{column}_non_negative",
-        expect("ExpectColumnValuesToBeBetween", column=column, min_value=0),
-        True,
-        why,
     )
 
 
