@@ -33,12 +33,11 @@ def run_refresh(
     `progress`, a line per step start and end is written to it meanwhile.
     `published` is False when any step failed or a blocking check kept publication from running.
     """
-    from data_quality import worker
     from pipelines.definitions import defs
+    from pipelines.workers import start_workers
 
-    # The raw gate's great-expectations worker imports it while this process loads the
-    # definitions: each costs seconds of one core, and the first delivery waits for both.
-    worker.start()
+    # While this process loads the definitions: each costs seconds of one core.
+    start_workers()
     job = defs().resolve_job_def("audit_refresh")
     log_file = None
     run_id = str(uuid.uuid4())  # known before the run starts, so progress can follow it

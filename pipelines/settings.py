@@ -18,6 +18,7 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,353 @@
+"""dbt with its imports already paid: a pre-forking server, and the `dbt` its clients run.
+
+Every dbt command costs about 4.5 s of one core importing dbt before it reads a file, and a
+refresh runs two (`dbt build`, then `dbt test` in the quality gate), on the critical path both
+times. The refresh command therefore starts this server first thing: it imports dbt once, on the
+other core while the sources are extracted, then waits. dagster-dbt and the gate still run a
+`dbt` executable, `software-audit-dbt`, which hands its arguments, environment, working folder and
+standard streams to the server; the server forks a child that runs dbt on those very streams, so
+dagster-dbt reads dbt's JSON log as it always does, and the client exits with dbt's exit code.
+
+Each command runs in a fresh fork, as a fresh `dbt` process would: no state of one command leaks
+into the next, and the server itself never runs dbt. Without the server (the Dagster UI's runs,
+Windows, a server that died) the client simply becomes dbt.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import selectors
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Where the client finds the server: a Unix socket, set for the processes the refresh starts.
+SOCKET_ENV = "AUDIT_DBT_PREFORK_SOCKET"
+CLIENT_SCRIPT = "software-audit-dbt"
+
+# A request: its length, then JSON {argv, cwd, env}; stdin, stdout and stderr ride along as file
+# descriptors. The child answers with its pid, then, when dbt is done, its exit code.
+_LENGTH = struct.Struct("!I")
+_PID = struct.Struct("!q")
+_CODE = struct.Struct("!i")
+# What dbt's commands import: after these, a `dbt ls` imported nothing more (checked against
+# sys.modules). Importing duckdb starts a scheduler thread for its default in-memory database, which
+# a fork does not copy: a child never uses that database and ends with os._exit, so nothing ever
+# waits for the missing thread.
+_PRELOAD = (
+    "dbt.cli.main",
+    "dbt.adapters.duckdb",
+    "dbt.adapters.duckdb.impl",
+    "dbt.task.build",
+    "dbt.task.test",
+    "dbt.parser.manifest",
+    "dbt.compilation",
+    "agate",
+    "duckdb",
+)
+
+# A child handles signals as dbt run from a shell would.
+_CHILD_SIGNALS = {
+    signal.SIGCHLD: signal.SIG_DFL,
+    signal.SIGINT: signal.default_int_handler,
+    signal.SIGTERM: signal.SIG_DFL,
+}
+
+
+@dataclass(frozen=True)
+class DbtServer:
+    """A running server: its process, and the socket its clients connect to."""
+
+    process: subprocess.Popen
+    folder: Path
+
+    @property
+    def socket_path(self) -> Path:
+        return self.folder / "dbt.sock"
+
+    @classmethod
+    def launch(cls, partial_parse: Path | None = None) -> DbtServer:
+        """Start a server that ends with this process; its socket listens before this returns,
+        so a client started right away waits for the imports instead of missing the server.
+        """
+        folder = Path(tempfile.mkdtemp(prefix="software-audit-dbt-"))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(str(folder / "dbt.sock"))
+            listener.listen(8)
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipelines.transform.prefork",
+                    str(listener.fileno()),
+                    str(os.getpid()),
+                    str(partial_parse or ""),
+                ],
+                pass_fds=[listener.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            )
+        return cls(process, folder)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_server: DbtServer | None = None
+_lock = threading.Lock()
+
+
+def start(partial_parse: Path | None = None) -> None:
+    """Serve this process and those it starts from one server, started once, ended with it.
+
+    With dbt's `partial_parse` file of the project, the server also pays dbt's first-use costs of
+    reading and writing that manifest.
+    """
+    global _server
+    with _lock:
+        if _server is not None or os.name != "posix" or not real_dbt().exists():
+            return
+        _server = DbtServer.launch(partial_parse)
+        os.environ[SOCKET_ENV] = str(_server.socket_path)
+        atexit.register(_server.stop)
+
+
+def real_dbt() -> Path:
+    """dbt's own executable in this interpreter's environment."""
+    return Path(sys.executable).with_name("dbt")
+
+
+def executable() -> str:
+    """The `dbt` to run: the client when a server serves this process, else dbt itself."""
+    client = Path(sys.executable).with_name(CLIENT_SCRIPT)
+    if os.environ.get(SOCKET_ENV) and client.exists():
+        return str(client)
+    return str(real_dbt())
+
+
+# --- the client: `software-audit-dbt`, run in dbt's place ---------------------------------------
+
+
+def client_main() -> None:
+    """Run dbt through the server with this process's arguments and streams; exit as dbt did."""
+    argv = sys.argv[1:]
+    connection = _connect(os.environ.get(SOCKET_ENV, ""))
+    if connection is None:
+        _become_dbt(argv)
+    request = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
+    message = _LENGTH.pack(len(request)) + request
+    socket.send_fds(connection, [message[:4096]], [0, 1, 2])
+    connection.sendall(message[4096:])
+    reply = _receive_exactly(connection, _PID.size)
+    if reply is None:  # the server could not fork: run dbt here instead
+        connection.close()
+        _become_dbt(argv)
+    (child,) = _PID.unpack(reply)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda received, _frame: _forward(child, received))
+    reply = _receive_exactly(connection, _CODE.size)
+    if reply is None:
+        print(f"{CLIENT_SCRIPT}: dbt (pid {child}) ended without an exit code", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(_CODE.unpack(reply)[0])
+
+
+def _connect(path: str) -> socket.socket | None:
+    if not path:
+        return None
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(path)
+    except OSError:
+        connection.close()
+        return None
+    return connection
+
+
+def _become_dbt(argv: list[str]) -> None:
+    dbt = str(real_dbt())
+    os.execv(dbt, [dbt, *argv])
+
+
+def _forward(child: int, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(child, number)
+
+
+def _receive_exactly(connection: socket.socket, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = connection.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def serve(listener: socket.socket, parent: int, partial_parse: Path | None) -> None:
+    """Import dbt, then fork a child per request until the process that started us is gone."""
+    # In a thread of low priority: the refresh loads its definitions and extracts its sources
+    # meanwhile, on the critical path; dbt is needed only after them. Forks come from the main
+    # thread, whose priority is the children's.
+    preparing = threading.Thread(target=_prepare, args=(partial_parse,), name="prepare-dbt")
+    preparing.start()
+    preparing.join()
+    # Children are reaped by the kernel; each child reports its exit code to its own client. A
+    # Ctrl-C reaches the whole process group: the children stop dbt, the server waits for its end.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with selectors.DefaultSelector() as selector:
+        selector.register(listener, selectors.EVENT_READ)
+        while os.getppid() == parent:
+            if not selector.select(timeout=1.0):
+                continue
+            connection, _ = listener.accept()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            if os.fork() == 0:
+                listener.close()
+                _run_child(connection)  # never returns
+            connection.close()
+
+
+def _prepare(partial_parse: Path | None) -> None:
+    """Import dbt and warm it up, niced: on Linux a thread's priority is its own."""
+    import importlib
+
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    for module in _PRELOAD:
+        importlib.import_module(module)
+    try:
+        _warm_up(partial_parse)
+    except Exception as error:  # only costs the children time: they pay it themselves
+        print(f"{CLIENT_SCRIPT}: dbt warm-up skipped: {error!r}", file=sys.stderr)
+
+
+def _warm_up(partial_parse: Path | None) -> None:
+    """Pay dbt's lazily generated (de)serialisers once, here, instead of in every command.
+
+    dbt's dataclasses compile their JSON schemas and their msgpack/JSON converters on first use:
+    2-3 s of every command that reads the partial-parse manifest and writes `manifest.json`. Only
+    classes are touched, no dbt state: nothing of this reaches a child but compiled code.
+    """
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.contracts.project import (
+        Configuration,
+        PackageConfig,
+        ProfileConfig,
+        Project,
+        ProjectFlags,
+    )
+    from dbt.contracts.selection import SelectorFile
+
+    for validated in (
+        Configuration,
+        DuckDBCredentials,
+        PackageConfig,
+        ProfileConfig,
+        Project,
+        ProjectFlags,
+        SelectorFile,
+    ):
+        validated.json_schema()
+    if partial_parse is None or not partial_parse.is_file():
+        return
+    manifest = Manifest.from_msgpack(partial_parse.read_bytes())
+    manifest.fill_tracking_metadata = lambda: None  # reads dbt's flags, which only a command sets
+    with tempfile.TemporaryDirectory() as folder:
+        manifest.writable_manifest().write(str(Path(folder) / "manifest.json"))
+
+
+def _run_child(connection: socket.socket) -> None:
+    code = 1
+    try:
+        for number, handler in _CHILD_SIGNALS.items():
+            signal.signal(number, handler)
+        request = _receive_request(connection)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        connection.sendall(_PID.pack(os.getpid()))
+        threading.Thread(target=_exit_with_client, args=(connection,), daemon=True).start()
+        code = _run_dbt(request["argv"])
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        # the client leaves as soon as it has the code: its going must not interrupt us now
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        with contextlib.suppress(OSError):
+            connection.sendall(_CODE.pack(code))
+        os._exit(code)
+
+
+def _receive_request(connection: socket.socket) -> dict:
+    message, descriptors, _flags, _address = socket.recv_fds(connection, 4096, 3)
+    for target, descriptor in zip((0, 1, 2), descriptors, strict=True):
+        os.dup2(descriptor, target)
+        os.close(descriptor)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+    sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+    (length,) = _LENGTH.unpack(message[: _LENGTH.size])
+    body = message[_LENGTH.size :]
+    rest = _receive_exactly(connection, length - len(body)) if len(body) < length else b""
+    if rest is None:
+        raise ConnectionError("the client left before sending its request")
+    return json.loads(body + rest)
+
+
+def _run_dbt(argv: list[str]) -> int:
+    """Run dbt's CLI as its console script does; its exit code."""
+    from dbt.cli.main import cli
+
+    sys.argv = ["dbt", *argv]
+    try:
+        cli.main(args=argv, prog_name="dbt")
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        atexit._run_exitfuncs()
+    return 0
+
+
+def _exit_with_client(connection: socket.socket) -> None:
+    """The client never writes after its request: end of file means it is gone, killed."""
+    with contextlib.suppress(OSError):
+        connection.recv(1)
+    os.kill(os.getpid(), signal.SIGINT)  # dbt stops as on Ctrl-C, and rolls back
+    threading.Event().wait(10)
+    os._exit(130)
+
+
+if __name__ == "__main__":
+    serve(
+        socket.socket(fileno=int(sys.argv[1])),
+        int(sys.argv[2]),
+        Path(sys.argv[3]) if sys.argv[3] else None,
+    )

@@ -1,0 +1,152 @@
+"""The pre-forking dbt server: its client must behave exactly as dbt, only sooner.
+
+Guards against a client that loses dbt's exit code, environment, working folder or output, and
+against a dbt left running (holding the warehouse's lock) after its client was killed.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipelines.transform.prefork import CLIENT_SCRIPT, SOCKET_ENV, DbtServer
+
+CLIENT = str(Path(sys.executable).with_name(CLIENT_SCRIPT))
+
+PROJECT = """
+name: tiny
+version: "1.0.0"
+profile: tiny
+"""
+PROFILES = """
+tiny:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: ":memory:"
+"""
+# Pure Jinja, interruptible: a billion empty iterations take minutes.
+LINGER = """
+{% macro linger() %}
+  {% for i in range(100000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}
+{% endmacro %}
+"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DbtServer]:
+    server = DbtServer.launch()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "dbt_project.yml").write_text(PROJECT)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "one.sql").write_text("select 1 as id\n")
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "linger.sql").write_text(LINGER)
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text(PROFILES)
+    return tmp_path
+
+
+def client_env(server: DbtServer, project: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        SOCKET_ENV: str(server.socket_path),
+        "DBT_PROFILES_DIR": str(project / "profiles"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def wait_for(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_served_command_runs_in_a_fork_of_the_server_with_the_clients_folder_and_env(
+    server: DbtServer, project: Path
+) -> None:
+    # GIVEN a server and a project whose profile only the client's environment names
+    # WHEN the client parses the project from the project's folder
+    client = subprocess.Popen(
+        [CLIENT, "parse"],
+        cwd=project,
+        env=client_env(server, project),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    forks: set[int] = set()
+    while client.poll() is None:
+        forks.update(children_of(server.process.pid))
+        time.sleep(0.01)
+    out, err = client.communicate()
+    # THEN dbt ran in a fork of the server, on the client's streams, and wrote where it was run
+    assert client.returncode == 0, err
+    assert forks, "dbt did not run in a fork of the server"
+    assert "Performance info" in out
+    assert (project / "target" / "manifest.json").exists()
+
+
+def test_dbts_exit_code_and_errors_reach_the_caller(server: DbtServer, project: Path) -> None:
+    result = subprocess.run(
+        [CLIENT, "no-such-command"],
+        cwd=project,
+        env=client_env(server, project),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
+
+
+def test_without_a_server_the_client_is_dbt_itself(project: Path, tmp_path: Path) -> None:
+    env = {**os.environ, SOCKET_ENV: str(tmp_path / "no-server.sock")}
+    result = subprocess.run([CLIENT, "--version"], env=env, capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "Core" in result.stdout
+
+
+def test_killing_the_client_stops_its_dbt(server: DbtServer, project: Path) -> None:
+    # GIVEN a client whose dbt would run for minutes
+    client = subprocess.Popen(
+        [CLIENT, "run-operation", "linger"],
+        cwd=project,
+        env=client_env(server, project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert wait_for(lambda: children_of(server.process.pid))
+    (dbt,) = children_of(server.process.pid)
+    # WHEN the client is killed, as dagster-dbt's caller may be
+    client.send_signal(signal.SIGKILL)
+    client.wait()
+    # THEN its dbt stops too, rather than keep the warehouse locked
+    assert wait_for(lambda: not Path(f"/proc/{dbt}").exists(), timeout=30)
