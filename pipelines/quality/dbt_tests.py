@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from dagster_dbt import DbtProject
 
-from pipelines.transform.dbt import DBT_GLOBAL_FLAGS, dbt_executable, dbt_vars
+from pipelines.transform.dbt import DBT_GLOBAL_FLAGS, dbt_env, dbt_executable
 
 BLOCKING_STATUSES = frozenset({"fail", "error", "runtime error", "skipped"})
 
@@ -75,7 +75,6 @@ class DbtTestRun:
             dbt_executable(),
             *DBT_GLOBAL_FLAGS,
             "test",
-            *dbt_vars(as_of),
             "--exclude",
             "test_type:unit",
             "--target-path",
@@ -83,7 +82,7 @@ class DbtTestRun:
             "--log-path",
             str(self._target),
         ]
-        environment = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+        environment = {**os.environ, **dbt_env(as_of), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
         self._process = subprocess.Popen(
             command,
             cwd=project.project_dir,

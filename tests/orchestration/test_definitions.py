@@ -13,7 +13,14 @@ from dagster_dbt import DbtCliResource
 
 from data_quality.suites import SUITES
 from pipelines.definitions import defs
-from pipelines.transform.dbt import dbt_build_args, dbt_cli, dbt_project, run_summary
+from pipelines.transform.dbt import (
+    AS_OF_ENV,
+    audit_date_for_dbt,
+    dbt_build_args,
+    dbt_cli,
+    dbt_project,
+    run_summary,
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +96,12 @@ def test_each_mart_is_gated_by_a_blocking_check_and_published(graph: dg.Definiti
         assert mart in {dep.asset_key for dep in published.deps}
 
 
-def test_the_dbt_command_builds_as_of_the_audit_date_leaving_tests_to_the_gate() -> None:
-    args = dbt_build_args(date(2026, 10, 31))
+def test_the_dbt_command_builds_leaving_tests_to_the_gate() -> None:
+    args = dbt_build_args()
 
     assert args[0] == "build"
-    assert args[args.index("--vars") + 1] == '{"as_of_date": "2026-10-31"}'
+    # the audit date is in the environment: vars that change daily made dbt parse all again
+    assert "--vars" not in args
     assert args[args.index("--exclude") + 1].split() == [
         "resource_type:test",
         "resource_type:unit_test",
@@ -128,3 +136,14 @@ def test_the_dbt_summary_counts_nodes_and_names_those_that_did_not_pass() -> Non
         "dbt: 1 model success, 1 test fail, 1 test pass, 1 test warn; not passed: "
         "test accepted_values_x (warn), test not_null_applications_name (fail)"
     )
+
+
+def test_the_audit_date_is_in_dbts_environment_only_while_dbt_starts(monkeypatch) -> None:
+    monkeypatch.setenv(AS_OF_ENV, "1999-01-01")
+    with audit_date_for_dbt(date(2026, 10, 31)):
+        assert os.environ[AS_OF_ENV] == "2026-10-31"
+    assert os.environ[AS_OF_ENV] == "1999-01-01"
+    monkeypatch.delenv(AS_OF_ENV)
+    with audit_date_for_dbt(date(2026, 10, 31)):
+        assert os.environ[AS_OF_ENV] == "2026-10-31"
+    assert AS_OF_ENV not in os.environ
