@@ -19,6 +19,7 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/software-audit prepare
 	touch $@
 
 ## Run a full audit refresh of the built-in sample company and print its summary.

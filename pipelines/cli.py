@@ -105,6 +105,21 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0 if refresh(paths, args.verbose) else 1
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Parse the dbt project now, so that the first refresh does not pay dbt's full parse."""
+    from datetime import date
+
+    from pipelines.transform.dbt import dbt_project, prepare_manifest
+
+    paths = paths_from_env()
+    prepare_environment(paths)
+    project = dbt_project()
+    as_of = args.as_of or os.environ.get("AUDIT_AS_OF_DATE")
+    prepare_manifest(project, date.fromisoformat(as_of) if as_of else date.today())
+    print(f"dbt project parsed: {project.manifest_path}")
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from pipelines.publish.summary import summary_text
 
@@ -200,6 +215,12 @@ def parser() -> argparse.ArgumentParser:
     refresh.add_argument("--as-of", help="audit date YYYY-MM-DD (default: today, UTC)")
     refresh.add_argument("--verbose", action="store_true")
     refresh.set_defaults(run=cmd_refresh)
+
+    prepare = commands.add_parser(
+        "prepare", help="parse the dbt project ahead of the first refresh (make install runs it)"
+    )
+    prepare.add_argument("--as-of", help="audit date YYYY-MM-DD the next refresh will use")
+    prepare.set_defaults(run=cmd_prepare)
 
     summary = commands.add_parser("summary", help="print the current publication's summary")
     summary.set_defaults(run=cmd_summary)
