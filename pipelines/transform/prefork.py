@@ -150,8 +150,12 @@ def client_main() -> None:
         _become_dbt(argv)
     request = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
     message = _LENGTH.pack(len(request)) + request
-    socket.send_fds(connection, [message[:4096]], [0, 1, 2])
-    connection.sendall(message[4096:])
+    try:
+        socket.send_fds(connection, [message[:4096]], [0, 1, 2])
+        connection.sendall(message[4096:])
+    except OSError:  # e.g. a standard stream closed: nothing to hand over, so run dbt here
+        connection.close()
+        _become_dbt(argv)
     reply = _receive_exactly(connection, _PID.size)
     if reply is None:  # the server could not fork: run dbt here instead
         connection.close()
