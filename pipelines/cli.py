@@ -179,9 +179,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     from pipelines.sample import serve_sample_company
+    from pipelines.settings import DBT_TARGET_DIR
+    from pipelines.transform import prefork
 
     paths = paths_from_env()
     prepare_environment(paths)
+    # Runs launched from the UI inherit the server's address: their dbt commands start warm too.
+    prefork.start(DBT_TARGET_DIR / "partial_parse.msgpack")
     with serve_sample_company(paths.sample, scale=args.scale, seed=args.seed) as sample:
         os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
         os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
