@@ -104,10 +104,11 @@ def _replace_window(
     bounds = [window.start, window.end]
     con.execute(f"delete from {table} where {in_window}", bounds)
     # An event a vendor returns outside the window asked for belongs to another window's load:
-    # keeping it here would land it twice once both windows are loaded.
+    # keeping it here would land it twice once both windows are loaded. By name: a table created
+    # empty for an unconfigured source (`ensure_table`) orders the load columns differently.
     row = con.execute(
         f"""
-        insert into {table}
+        insert into {table} by name
         select * from ({source_sql})
         where {in_window}
         qualify row_number() over (partition by {key} order by _extracted_at) = 1
