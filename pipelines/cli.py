@@ -245,7 +245,7 @@ def parser() -> argparse.ArgumentParser:
         dest="mode",
         action="store_const",
         const="full",
-        help="read the usage events of the last 180 days again",
+        help="read the usage events of the last 90 days again",
     )
     modes.add_argument(
         "--incremental",

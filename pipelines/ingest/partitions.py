@@ -29,10 +29,12 @@ DEFAULT_START = date(2026, 1, 1)
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
-#: Days of events a full refresh re-reads, up to and including the audit date: twice the longest
-#: activity window (90 days), so every usage figure and the shadow-IT first and last sightings
-#: are recomputed from freshly extracted events.
-FULL_HISTORY = timedelta(days=180)
+#: Days of events a full refresh re-reads before the audit date: the longest activity window
+#: (90 days), so every usage figure is recomputed from freshly extracted events. Older days stay
+#: in raw as they were loaded. Not more: each day is a partition of each of the four event
+#: assets, and Dagster records two events per partition a run materializes (about 11 ms each on
+#: this project's SQLite run history), so 180 days cost a full refresh some 8 s, 90 days half.
+FULL_HISTORY = timedelta(days=90)
 
 #: A daily run re-reads the day before the audit date: a connector delivering yesterday's events
 #: late (Okta's System Log, Entra's sign-in log take minutes to hours) replaces that day whole.

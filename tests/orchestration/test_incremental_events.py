@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -258,4 +258,4 @@ def test_the_incremental_range_is_the_audit_date_and_the_day_before() -> None:
     full = refresh_range("full", date(2026, 10, 31), date(2026, 1, 1))
 
     assert incremental == DayRange(date(2026, 10, 30), date(2026, 10, 31))
-    assert full == DayRange(date(2026, 10, 31) - timedelta(days=180), date(2026, 10, 31))
+    assert full == DayRange(date(2026, 8, 2), date(2026, 10, 31))

@@ -76,15 +76,15 @@ def test_the_daily_run_loads_the_events_of_its_day_and_the_day_before() -> None:
     assert partition_range(request) == ("2026-11-01", "2026-11-02")
 
 
-def test_the_weekly_run_loads_180_days_of_events_from_the_first_partition_at_most() -> None:
+def test_the_weekly_run_loads_90_days_of_events_from_the_first_partition_at_most() -> None:
     weekly = evaluate(schedules()["weekly_full_audit"], datetime(2026, 11, 8, 6, tzinfo=UTC))
     young = evaluate(
-        schedules(events_start=date(2026, 9, 1))["weekly_full_audit"],
+        schedules(events_start=date(2026, 10, 1))["weekly_full_audit"],
         datetime(2026, 11, 8, 6, tzinfo=UTC),
     )
 
-    assert partition_range(weekly) == ("2026-05-12", "2026-11-08")
-    assert partition_range(young) == ("2026-09-01", "2026-11-08")
+    assert partition_range(weekly) == ("2026-08-10", "2026-11-08")
+    assert partition_range(young) == ("2026-10-01", "2026-11-08")
 
 
 def test_each_run_request_is_one_run_over_partitions_the_definitions_hold() -> None:
