@@ -253,7 +253,7 @@ def test_a_backfill_before_the_first_day_of_history_is_refused(
     assert "AUDIT_EVENTS_START_DATE=2026-10-01" in capsys.readouterr().err
 
 
-def test_the_incremental_range_is_the_audit_date_and_the_day_before() -> None:
+def test_incremental_loads_the_audit_date_and_the_day_before_full_90_days_more() -> None:
     incremental = refresh_range("incremental", date(2026, 10, 31), FIRST_DAY)
     full = refresh_range("full", date(2026, 10, 31), date(2026, 1, 1))
 
