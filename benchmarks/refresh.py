@@ -8,9 +8,11 @@ process tree (dbt runs in its own processes) every 50 ms from /proc: peak RSS, a
 step by interpolating the tree's cumulative CPU at each step's start and end. Stage wall times come
 from Dagster's step stats (DAGSTER_HOME under the bench folder).
 
-The company is served one day beyond the full refresh's audit date: the full refresh audits day D
-(events up to the end of D), the incremental one audits D + 1 and reads that one new day of
-sign-ins on top. The emulators' CPU is this process's, not the refresh's; it is reported apart.
+The company is served one day beyond the full refresh's audit date: the full refresh
+(`refresh --full`) audits day D (events up to the end of D), the incremental one
+(`refresh --incremental`) audits D + 1, loading the usage events of D (read again, for late
+events) and D + 1 only. The emulators' CPU is this process's, not the refresh's; it is reported
+apart.
 
 Results: a section of docs/benchmarks.md per scale, replaced on each run, and the same on stdout.
 """
@@ -121,7 +123,10 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
             filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])
         ),
     }
-    command = [sys.executable, "-m", "pipelines.cli", "refresh", "--as-of", as_of.isoformat()]
+    command = [
+        *(sys.executable, "-m", "pipelines.cli", "refresh", f"--{label}"),
+        *("--as-of", as_of.isoformat()),
+    ]
     log = log_dir / f"{label}.log"
     print(f"{label} refresh as of {as_of} ...", flush=True)
     load_before = os.getloadavg()[0]

@@ -8,9 +8,14 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
+
+if TYPE_CHECKING:  # imports Dagster: only once the workers are started
+    from pipelines.ingest.partitions import DayRange
 
 #: The dagster.yaml this command wrote before it selected the pooled event log storage.
 OLD_DAGSTER_SETTINGS = "telemetry:\n  enabled: false\n"
@@ -44,18 +49,28 @@ def start_workers() -> None:
     start_workers()
 
 
-def refresh(paths: Paths, verbose: bool) -> bool:
-    """Run a refresh with the persistent Dagster instance; print failures. True if published."""
+def refresh(paths: Paths, verbose: bool, mode: str = "auto", days: DayRange | None = None) -> bool:
+    """Run a refresh with the persistent Dagster instance; print failures. True if published.
+
+    `mode` chooses the days of usage events to load (see `pipelines.refresh`); `days`, a
+    backfill's range, overrides it.
+    """
     import dagster as dg
 
     from pipelines.refresh import run_refresh
 
     with dg.DagsterInstance.get() as instance:
-        outcome = run_refresh(
-            instance,
-            log_dir=None if verbose else paths.data_dir / "logs",
-            progress=None if verbose else sys.stdout,
-        )
+        try:
+            outcome = run_refresh(
+                instance,
+                mode=mode,  # type: ignore[arg-type]
+                days=days,
+                log_dir=None if verbose else paths.data_dir / "logs",
+                progress=None if verbose else sys.stdout,
+            )
+        except ValueError as error:  # a bad audit date or range, named before anything runs
+            print(error, file=sys.stderr)
+            return False
     for warning in outcome.warnings:
         print(warning)
     for failure in outcome.failures:
@@ -79,7 +94,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
         served = time.monotonic()
         print(f"Refreshing the audit as of {sample.as_of} ...", flush=True)
-        ok = refresh(paths, args.verbose)
+        # full: the sample company's whole history is read again, so every demo prints the same
+        ok = refresh(paths, args.verbose, mode="full")
     refreshed = time.monotonic()
     if not ok:
         print(
@@ -102,7 +118,32 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     prepare_environment(paths)
     if args.as_of:
         os.environ["AUDIT_AS_OF_DATE"] = args.as_of
-    return 0 if refresh(paths, args.verbose) else 1
+    return 0 if refresh(paths, args.verbose, mode=args.mode) else 1
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Load the usage events of a range of days again, as one run, and refresh the audit."""
+    from pipelines.ingest.partitions import backfill_range, events_start
+
+    start_workers()
+    paths = paths_from_env()
+    prepare_environment(paths)
+    if args.as_of:
+        os.environ["AUDIT_AS_OF_DATE"] = args.as_of
+    try:
+        days = backfill_range(args.first, args.last, events_start())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Backfilling usage events of {days} ({days.days} day(s)) ...", flush=True)
+    return 0 if refresh(paths, args.verbose, days=days) else 1
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -217,8 +258,36 @@ def parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser("refresh", help="refresh the audit from AUDIT_SOURCES_CONFIG")
     refresh.add_argument("--as-of", help="audit date YYYY-MM-DD (default: today, UTC)")
+    modes = refresh.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--full",
+        dest="mode",
+        action="store_const",
+        const="full",
+        help="read the usage events of the last 90 days again",
+    )
+    modes.add_argument(
+        "--incremental",
+        dest="mode",
+        action="store_const",
+        const="incremental",
+        help="read the usage events of the audit date and the day before",
+    )
     refresh.add_argument("--verbose", action="store_true")
-    refresh.set_defaults(run=cmd_refresh)
+    refresh.set_defaults(run=cmd_refresh, mode="auto")
+
+    backfill = commands.add_parser(
+        "backfill", help="load the usage events of a range of days again, then refresh"
+    )
+    backfill.add_argument(
+        "--from", dest="first", type=iso_date, required=True, metavar="YYYY-MM-DD"
+    )
+    backfill.add_argument(
+        "--to", dest="last", type=iso_date, required=True, metavar="YYYY-MM-DD", help="included"
+    )
+    backfill.add_argument("--as-of", help="audit date YYYY-MM-DD (default: today, UTC)")
+    backfill.add_argument("--verbose", action="store_true")
+    backfill.set_defaults(run=cmd_backfill)
 
     prepare = commands.add_parser(
         "prepare", help="parse the dbt project ahead of the first refresh (make install runs it)"

@@ -17,6 +17,7 @@ from pipelines.automation.freshness import (
 )
 from pipelines.automation.schedules import ScheduleSettings, build_schedules
 from pipelines.ingest.assets import build_ingest_assets
+from pipelines.ingest.partitions import event_partitions, events_start
 from pipelines.publish.assets import build_publish_assets
 from pipelines.quality.checks import build_quality_checks
 from pipelines.resources import AuditSettings, SourcesResource
@@ -31,7 +32,10 @@ def refresh_job(freshness: list[dg.AssetChecksDefinition]):
     return dg.define_asset_job(
         AUDIT_REFRESH,
         selection=dg.AssetSelection.all() - dg.AssetSelection.checks(*check_keys(freshness)),
-        description="Full audit refresh: extract every source, build the model, check, publish.",
+        description=(
+            "Audit refresh: extract every source (usage events for the run's range of days), "
+            "build the model, check, publish."
+        ),
     )
 
 
@@ -47,7 +51,8 @@ def defs() -> dg.Definitions:
     project = dbt_project()
     prepare_manifest(project, audit.as_of)
     sources_config = os.environ.get("AUDIT_SOURCES_CONFIG") or str(paths.sample / "sources.yml")
-    ingest = build_ingest_assets()
+    first_day = events_start()
+    ingest = build_ingest_assets(event_partitions(first_day))
     publish = build_publish_assets()
     freshness = build_freshness_checks(
         [key for assets in ingest for key in assets.keys],
@@ -59,7 +64,7 @@ def defs() -> dg.Definitions:
         assets=[*ingest, build_dbt_assets(project), publish],
         asset_checks=[build_quality_checks(), *freshness],
         jobs=[audit_refresh],
-        schedules=build_schedules(AUDIT_REFRESH, ScheduleSettings.from_env()),
+        schedules=build_schedules(AUDIT_REFRESH, ScheduleSettings.from_env(), first_day),
         sensors=[
             build_file_drop_sensor(paths, AUDIT_REFRESH, enabled=env_flag(FILE_DROP_ENABLED_ENV)),
             build_failure_alert_sensor(),

@@ -22,8 +22,9 @@ from connectors.config import files_directory
 from connectors.errors import ConfigError
 from pipelines.automation.inbox import Folders, InboxOutcome, process_inbox
 from pipelines.automation.schedules import MODE_TAG, TRIGGER_TAG
+from pipelines.ingest.partitions import events_start, refresh_range
 from pipelines.resources import SourcesResource
-from pipelines.settings import Paths
+from pipelines.settings import Paths, as_of_from_env
 
 ENABLED_ENV = "AUDIT_FILE_DROP_ENABLED"
 FILES_TAG = "audit/dropped_files"
@@ -86,12 +87,16 @@ def build_file_drop_sensor(
         cursor = write_cursor(loaded + [dropped.fingerprint for dropped in outcome.loaded])
         if not outcome.loaded:
             return dg.SensorResult(skip_reason="No new valid file in the inbox.", cursor=cursor)
+        # an incremental refresh as of the run's audit date: the usage events of that day and
+        # the day before come along with the files
+        days = refresh_range("incremental", as_of_from_env(), events_start())
         request = dg.RunRequest(
             run_key="+".join(sorted(dropped.fingerprint for dropped in outcome.loaded)),
             tags={
                 TRIGGER_TAG: "file_drop",
                 MODE_TAG: "incremental",
                 FILES_TAG: ",".join(sorted({dropped.entity for dropped in outcome.loaded})),
+                **days.tags(),
             },
         )
         return dg.SensorResult(run_requests=[request], cursor=cursor)

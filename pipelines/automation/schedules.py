@@ -1,8 +1,9 @@
 """When the audit refreshes by itself: a daily refresh and a weekly full audit.
 
-Both run `audit_refresh`. Until usage events are partitioned by day, the daily run is the same job
-as the weekly one (ingestion already reads only new sign-in events and replaces inventories); its
-tag says `incremental` so the two stay apart in the run history and an alert says which failed.
+Both run `audit_refresh`, with the range of days of usage events to load as the run's partition
+range (`pipelines.ingest.partitions`): the daily run loads the audit date and re-reads the day
+before (late events), the weekly full audit re-reads `FULL_HISTORY`. Both re-read the inventories
+and files. The tag `audit/refresh_mode` keeps the two apart in the run history and in alerts.
 
 Each run is as of its tick's date in the schedule's timezone, carried twice: as the run config of
 the `audit` resource (`as_of_date`), which every asset reads, and as the tag `audit/as_of_date`
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dagster as dg
 
+from pipelines.ingest.partitions import DEFAULT_START, FULL_HISTORY, Mode, refresh_range
 from pipelines.settings import env_flag
 
 DAILY_CRON_ENV = "AUDIT_DAILY_CRON"
@@ -65,11 +67,15 @@ class ScheduleSettings:
         )
 
 
-def refresh_request(as_of: date, mode: str, trigger: str) -> dg.RunRequest:
-    """A run of the refresh as of `as_of`: the `audit` resource's config and the run's tags."""
+def refresh_request(
+    as_of: date, mode: Mode, trigger: str, events_start: date = DEFAULT_START
+) -> dg.RunRequest:
+    """A run of the refresh as of `as_of`: the `audit` resource's config, and tags naming the
+    mode, the trigger and the range of days of usage events the mode loads."""
+    days = refresh_range(mode, as_of, events_start)
     return dg.RunRequest(
         run_config={"resources": {"audit": {"config": {"as_of_date": as_of.isoformat()}}}},
-        tags={AS_OF_TAG: as_of.isoformat(), MODE_TAG: mode, TRIGGER_TAG: trigger},
+        tags={AS_OF_TAG: as_of.isoformat(), MODE_TAG: mode, TRIGGER_TAG: trigger, **days.tags()},
     )
 
 
@@ -90,10 +96,11 @@ def build_refresh_schedule(
     *,
     cron: str,
     cron_env: str,
-    mode: str,
+    mode: Mode,
     description: str,
     job_name: str,
     settings: ScheduleSettings,
+    events_start: date,
 ) -> dg.ScheduleDefinition:
     status = (
         dg.DefaultScheduleStatus.RUNNING if settings.enabled else dg.DefaultScheduleStatus.STOPPED
@@ -109,15 +116,19 @@ def build_refresh_schedule(
             description=description,
         )
         def refresh_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-            return refresh_request(tick_date(context, settings.timezone), mode, trigger=name)
+            as_of = tick_date(context, settings.timezone)
+            return refresh_request(as_of, mode, trigger=name, events_start=events_start)
 
     except dg.DagsterInvalidDefinitionError as error:
         raise ValueError(f"{cron_env}={cron!r} is not a 5-field cron expression") from error
     return refresh_schedule
 
 
-def build_schedules(job_name: str, settings: ScheduleSettings) -> list[dg.ScheduleDefinition]:
-    """The daily and weekly schedules of the job `job_name`.
+def build_schedules(
+    job_name: str, settings: ScheduleSettings, events_start: date = DEFAULT_START
+) -> list[dg.ScheduleDefinition]:
+    """The daily and weekly schedules of the job `job_name`, whose usage events are partitioned
+    by day from `events_start`.
 
     Both start stopped unless `AUDIT_SCHEDULES_ENABLED` is true: `make dev` opens the UI on the
     sample company, whose audit date is fixed, and a clone should not start refreshing it on its
@@ -132,10 +143,11 @@ def build_schedules(job_name: str, settings: ScheduleSettings) -> list[dg.Schedu
             mode="incremental",
             description=(
                 f"Daily refresh ({settings.daily_cron}, {settings.timezone}), as of the tick's "
-                "date: new sign-in events, current inventories and files."
+                "date: usage events of that day and the day before, current inventories and files."
             ),
             job_name=job_name,
             settings=settings,
+            events_start=events_start,
         ),
         build_refresh_schedule(
             "weekly_full_audit",
@@ -144,9 +156,11 @@ def build_schedules(job_name: str, settings: ScheduleSettings) -> list[dg.Schedu
             mode="full",
             description=(
                 f"Weekly full audit ({settings.weekly_cron}, {settings.timezone}), as of the "
-                "tick's date."
+                f"tick's date: usage events of the last {FULL_HISTORY.days} days read again, "
+                "inventories and files."
             ),
             job_name=job_name,
             settings=settings,
+            events_start=events_start,
         ),
     ]

@@ -1,7 +1,13 @@
-"""One multi-asset per source: each entity of the source lands as `raw.<source>__<entity>`."""
+"""One multi-asset per source: each entity of the source lands as `raw.<source>__<entity>`.
+
+Inventories (snapshots) are unpartitioned and replaced at each load. Usage events are partitioned
+by UTC day (`pipelines.ingest.partitions`): a run loads the window of its partition range, the
+source's events are read once for the whole range, and the days of the window are replaced in raw.
+"""
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -20,17 +26,13 @@ from pipelines.ingest.gate import (
 )
 from pipelines.ingest.landing import (
     ensure_table,
-    event_window,
-    high_water_mark,
     load_landing_file,
     raw_table,
     write_landing_file,
 )
+from pipelines.ingest.partitions import clamp_window, event_partitions, events_start
 from pipelines.ingest.quarantine import Where, quarantine_failures, quarantine_problems
 from pipelines.resources import AuditSettings, SourcesResource
-
-#: Sign-ins read on a source's first extraction when its config sets no `start_date`.
-DEFAULT_EVENT_HISTORY = timedelta(days=180)
 
 #: A source still failing once its connector's own retries ran out (each request already waited
 #: up to 5 minutes) is tried again whole after about 1, 3 and 7 minutes: long enough to outlast a
@@ -45,33 +47,52 @@ def raw_asset_key(source: str, entity: Entity) -> dg.AssetKey:
     return dg.AssetKey(["raw", f"{source}__{entity.name}"])
 
 
+def raw_asset_spec(
+    source: str, entity: Entity, partitions_def: dg.PartitionsDefinition | None
+) -> dg.AssetSpec:
+    """The raw table's asset; an events entity is partitioned by `partitions_def` when set."""
+    key = raw_asset_key(source, entity)
+    events = entity.kind == "events"
+    by_day = " Partitioned by UTC day of the event time." if events and partitions_def else ""
+    return dg.AssetSpec(
+        key=key,
+        group_name="raw",
+        kinds={"duckdb"},
+        description=f"`{entity.name}` from {SOURCE_DESCRIPTIONS[source]}.{by_day}",
+        partitions_def=partitions_def if events else None,
+        metadata={
+            "dagster/table_name": f"raw.{key.path[-1]}",
+            "dagster/column_schema": dg.TableSchema(
+                columns=[dg.TableColumn(field.name, str(field.type)) for field in entity.schema]
+            ),
+            "kind": entity.kind,
+        },
+    )
+
+
 def build_source_assets(
-    source: str, entities: Sequence[Entity], retry_policy: dg.RetryPolicy = INGEST_RETRY_POLICY
+    source: str,
+    entities: Sequence[Entity],
+    retry_policy: dg.RetryPolicy = INGEST_RETRY_POLICY,
+    partitions_def: dg.PartitionsDefinition | None = None,
 ) -> dg.AssetsDefinition:
+    """One step per source. Its events are partitioned by `partitions_def` (a range of days is one
+    run, `BackfillPolicy.single_run`), by default from `AUDIT_EVENTS_START_DATE`; its inventories
+    stay unpartitioned beside them."""
     by_key = {raw_asset_key(source, entity): entity for entity in entities}
+    partitioned = any(entity.kind == "events" for entity in entities)
+    if partitioned and partitions_def is None:
+        partitions_def = event_partitions(events_start())
+    options: dict[str, Any] = (
+        {"backfill_policy": dg.BackfillPolicy.single_run()} if partitioned else {}
+    )
 
     @dg.multi_asset(
         name=f"extract_{source}",
-        specs=[
-            dg.AssetSpec(
-                key=key,
-                group_name="raw",
-                kinds={"duckdb"},
-                description=f"`{entity.name}` from {SOURCE_DESCRIPTIONS[source]}.",
-                metadata={
-                    "dagster/table_name": f"raw.{key.path[-1]}",
-                    "dagster/column_schema": dg.TableSchema(
-                        columns=[
-                            dg.TableColumn(field.name, str(field.type)) for field in entity.schema
-                        ]
-                    ),
-                    "kind": entity.kind,
-                },
-            )
-            for key, entity in by_key.items()
-        ],
+        specs=[raw_asset_spec(source, entity, partitions_def) for entity in entities],
         can_subset=True,
         retry_policy=retry_policy,
+        **options,
     )
     def extract(
         context: dg.AssetExecutionContext,
@@ -101,14 +122,14 @@ def build_source_assets(
         # Importing great-expectations takes seconds: let it overlap the HTTP extraction.
         gx_worker.start()
         extracted_at = datetime.now(UTC).replace(tzinfo=None)
-        # Events up to the end of the audit date: an audit as of a past day stays reproducible.
+        # Freshness is judged against the end of the audit date, whatever days the run loads.
         events_end = datetime.combine(audit.as_of + timedelta(days=1), time())
         start_date = config.option("start_date")
-        first_start = (
-            datetime.combine(start_date, time())
-            if start_date
-            else events_end - DEFAULT_EVENT_HISTORY
-        )
+        window = None
+        if any(by_key[key].kind == "events" for key in selected):
+            # The source's own start (Entra keeps 30 days of sign-ins) bounds every window.
+            earliest = datetime.combine(start_date, time()) if start_date else None
+            window = clamp_window(partition_window(context), earliest)
         failures: list[SourceError] = []
         refused: list[str] = []
         # One connection for the step: opening the warehouse, and checkpointing it on close,
@@ -118,16 +139,13 @@ def build_source_assets(
                 entity = by_key[key]
                 table = raw_table(source, entity)
                 where = Where(context.run_id, source, entity.name, table)
-                window = None
-                if entity.kind == "events":
-                    last = high_water_mark(con, table, entity)
-                    window = event_window(last, first_start, events_end)
+                entity_window = window if entity.kind == "events" else None
                 landing_file = (
                     audit.paths.landing / source / entity.name / f"{context.run_id}.parquet"
                 )
                 try:
                     rows = write_landing_file(
-                        connector.extract(entity.name, window),
+                        connector.extract(entity.name, entity_window),
                         entity,
                         landing_file,
                         source=source,
@@ -145,7 +163,9 @@ def build_source_assets(
                     context.log.error(f"{table} keeps its last good data: {error}")
                     failures.append(error)
                     continue
-                result = audit_delivery(con, landing_file, source, entity, table, gate)
+                result = audit_delivery(
+                    con, landing_file, source, entity, table, gate, entity_window
+                )
                 if not result.success:
                     kept = refuse_delivery(
                         landing_file,
@@ -166,8 +186,8 @@ def build_source_assets(
                         )
                     )
                     continue
-                inserted, total = load_landing_file(con, landing_file, table, entity, window)
-                if window:
+                inserted, total = load_landing_file(con, landing_file, table, entity, entity_window)
+                if entity_window:
                     result = with_check(
                         result, freshness_check(con, table, entity, events_end, gate.freshness_lag)
                     )
@@ -179,7 +199,7 @@ def build_source_assets(
                     f"{table}: extracted {rows} rows, {inserted} new, {total} in table;"
                     f" {len(result.checks)} raw checks in {result.duration_s:.2f} s"
                 )
-                metadata = load_metadata(rows, inserted, total, window, counts)
+                metadata = load_metadata(rows, inserted, total, entity_window, counts)
                 metadata["raw_checks_seconds"] = result.duration_s
                 yield dg.MaterializeResult(asset_key=key, metadata=metadata)
         if refused or any(failure.permanent for failure in failures):
@@ -208,6 +228,24 @@ def load_metadata(
     return metadata
 
 
+def partition_window(context: dg.AssetExecutionContext) -> Window:
+    """The event-time window of the run's partition or range of partitions, naive UTC.
+
+    Raises a permanent failure when the run has none: the events of which days to load is the
+    run's choice (a refresh's mode, a backfill's range), never a guess of this step.
+    """
+    if not (context.has_partition_key or context.has_partition_key_range):
+        raise permanent_failure(
+            [
+                "Usage events are loaded by day: run this step for a partition or a range of "
+                "partitions (`software-audit refresh`, `software-audit backfill`, or pick the days "
+                "in the UI)."
+            ]
+        )
+    time_window = context.partition_time_window
+    return Window(time_window.start, time_window.end).naive_utc()
+
+
 def permanent_failure(errors: Sequence[str]) -> dg.Failure:
     """A failure Dagster does not retry: the same request would be refused, the same data again."""
     return dg.Failure(
@@ -217,5 +255,13 @@ def permanent_failure(errors: Sequence[str]) -> dg.Failure:
     )
 
 
-def build_ingest_assets() -> list[dg.AssetsDefinition]:
-    return [build_source_assets(source, entities) for source, entities in SOURCE_ENTITIES.items()]
+def build_ingest_assets(
+    partitions_def: dg.PartitionsDefinition | None = None,
+) -> list[dg.AssetsDefinition]:
+    """Every source's assets, their usage events partitioned by `partitions_def` (by default the
+    days from `AUDIT_EVENTS_START_DATE`)."""
+    partitions_def = partitions_def or event_partitions(events_start())
+    return [
+        build_source_assets(source, entities, partitions_def=partitions_def)
+        for source, entities in SOURCE_ENTITIES.items()
+    ]

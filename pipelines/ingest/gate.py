@@ -2,11 +2,13 @@
 
 The landing file is validated where it lies, through a view over `read_parquet` in the
 great-expectations worker process (`data_quality.worker`), against its entity's raw suite
-(`data_quality.suites.raw`), plus a volume check for snapshots: a source that suddenly returns
-less than a share of the rows raw holds (by default half), or none, is more likely broken than
-shrunk, and replacing raw with it would silently drop applications, users or seats from the
-audit. Only a delivery passing every blocking check is loaded. A refused one is moved, whole, to
-the quarantine folder.
+(`data_quality.suites.raw`), plus a volume check: a source that suddenly returns less than a
+share of the rows raw holds (by default half), or none, is more likely broken than shrunk, and
+replacing raw with it would silently drop applications, users or seats from the audit. An events
+delivery replaces the days of its window, so it is compared with the rows raw holds for those
+days: a re-delivery of yesterday shrinking by more than the share is refused, a first delivery of a
+new day never is. Only a delivery passing every blocking check is loaded. A refused one is moved,
+whole, to the quarantine folder.
 
 After an events load, freshness compares the newest event in raw with the end of the audit date.
 It only warns: a quiet weekend or a vendor's delay is not bad data, and refusing the load would
@@ -15,7 +17,8 @@ only make raw staler; the warning shows in the run log, the asset's metadata and
 Settings (read when a step runs):
 
 * `AUDIT_MIN_VOLUME_RATIO` (default 0.5): a snapshot delivering fewer than this share of the rows
-  its raw table holds is refused; 0 turns the check off (an empty delivery is still refused).
+  its raw table holds, or events fewer than this share of the rows raw holds in their window, is
+  refused; 0 turns the check off (an empty delivery replacing rows is still refused).
 * `AUDIT_FRESHNESS_LAG_DAYS` (default 3): the newest event may be this many days older than the
   end of the audit date before it warns.
 """
@@ -31,10 +34,11 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.base import Entity
+from connectors.base import Entity, Window
 from data_quality.results import CheckResult, SuiteResult
 from data_quality.suites.raw import raw_suite
 from data_quality.worker import validate_parquet
+from pipelines.ingest.landing import rows_in_window
 
 DEFAULT_MIN_VOLUME_RATIO = 0.5
 DEFAULT_FRESHNESS_LAG_DAYS = 3
@@ -88,20 +92,25 @@ def audit_delivery(
     entity: Entity,
     table: str,
     settings: GateSettings,
+    window: Window | None = None,
 ) -> SuiteResult:
-    """Validate `landing_file` against its raw suite (and, for a snapshot, its volume).
+    """Validate `landing_file` against its raw suite and its volume.
 
-    The suite runs in the great-expectations worker (`data_quality.worker`), reading the file.
+    The suite runs in the great-expectations worker (`data_quality.worker`), reading the file. A
+    snapshot's volume is compared with its whole raw table, events with the rows of `window`, the
+    rows the delivery would replace.
     """
     result = validate_parquet(landing_file, raw_suite(source, entity))
-    checks = list(result.checks)
-    if entity.kind == "snapshot":
-        checks.append(volume_check(result.row_count, _rows_in(con, table), settings))
+    replaced = (
+        rows_in_window(con, table, entity, window) if window is not None else _rows_in(con, table)
+    )
+    checks = [*result.checks, volume_check(result.row_count, replaced, settings)]
     return _with_checks(replace(result, table=table), checks)
 
 
 def volume_check(delivered: int, in_raw: int, settings: GateSettings) -> CheckResult:
-    """Blocks a snapshot with no rows, or fewer than the share of raw's, when raw holds some."""
+    """Blocks a delivery with no rows, or fewer than the share of the raw rows it would replace,
+    when raw holds some."""
     floor = settings.min_volume_ratio * in_raw
     success = in_raw == 0 or (delivered > 0 and delivered >= floor)
     return CheckResult(

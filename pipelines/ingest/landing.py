@@ -8,8 +8,7 @@ raw table exactly as the last good load left it, and the other sources are untou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -17,19 +16,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from connectors.base import LOAD_METADATA, Entity, Window
-
-#: Events re-read before the high-water mark, for sources that deliver late (Okta's System Log
-#: can take a few minutes to make an event visible); duplicates are removed by the event's id.
-EVENT_OVERLAP = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class LandingResult:
-    table: str
-    rows_extracted: int
-    rows_inserted: int
-    rows_in_table: int
-    window: Window | None
 
 
 def raw_table(source: str, entity: Entity) -> str:
@@ -81,7 +67,10 @@ def load_landing_file(
 ) -> tuple[int, int]:
     """Load a landing file into `table` in one transaction; return (rows inserted, rows in table).
 
-    Snapshots replace the table; events are appended without the ones already there (same key).
+    Snapshots replace the table. Events replace the rows of their window: those of raw whose event
+    time falls in `window` are deleted and the delivery's rows in it inserted, once per key. Loading
+    the same delivery again changes nothing; a re-delivery with late events adds them, and a day
+    is never counted twice however often it is re-loaded.
     """
     source_sql = f"select *, now()::timestamp as _loaded_at from read_parquet('{path}')"
     con.execute("begin transaction")
@@ -91,7 +80,9 @@ def load_landing_file(
             con.execute(f"create or replace table {table} as {source_sql}")
             inserted = _count(con, table)
         else:
-            inserted = _append_events(con, source_sql, table, entity, window)
+            if window is None:
+                raise ValueError(f"{table}: events are loaded by window, and none was given")
+            inserted = _replace_window(con, source_sql, table, entity, window)
         total = _count(con, table)
         con.execute("commit")
     except BaseException:
@@ -100,32 +91,44 @@ def load_landing_file(
     return inserted, total
 
 
-def _append_events(
+def _replace_window(
     con: duckdb.DuckDBPyConnection,
     source_sql: str,
     table: str,
     entity: Entity,
-    window: Window | None,
+    window: Window,
 ) -> int:
     con.execute(f"create table if not exists {table} as {source_sql} limit 0")
     key = ", ".join(entity.key)
-    join = " and ".join(f"old.{column} = new.{column}" for column in entity.key)
-    # Only the rows that could collide are compared: those at or after the window's start.
-    since = f"and old.{entity.event_time} >= ?" if window else ""
-    params = [window.start] if window else []
-    before = _count(con, table)
-    con.execute(
+    in_window = f"{entity.event_time} >= ? and {entity.event_time} < ?"
+    bounds = [window.start, window.end]
+    con.execute(f"delete from {table} where {in_window}", bounds)
+    # An event a vendor returns outside the window asked for belongs to another window's load:
+    # keeping it here would land it twice once both windows are loaded. By name: a table created
+    # empty for an unconfigured source (`ensure_table`) orders the load columns differently.
+    row = con.execute(
         f"""
-        insert into {table}
-        select new.* from (
-            select * from ({source_sql})
-            qualify row_number() over (partition by {key} order by _extracted_at) = 1
-        ) as new
-        where not exists (select 1 from {table} as old where {join} {since})
+        insert into {table} by name
+        select * from ({source_sql})
+        where {in_window}
+        qualify row_number() over (partition by {key} order by _extracted_at) = 1
         """,
-        params,
-    )
-    return _count(con, table) - before
+        bounds,
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def rows_in_window(
+    con: duckdb.DuckDBPyConnection, table: str, entity: Entity, window: Window
+) -> int:
+    """Rows of `table` whose event time falls in `window`: what a re-delivery of it replaces."""
+    if not _exists(con, table):
+        return 0
+    row = con.execute(
+        f"select count(*) from {table} where {entity.event_time} >= ? and {entity.event_time} < ?",
+        [window.start, window.end],
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> int:
@@ -140,23 +143,13 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> 
     return _count(con, table)
 
 
-def high_water_mark(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> datetime | None:
-    """The newest event time already landed, or None before the first load."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw'"
-        " and table_name = ?",
-        [table.removeprefix("raw.")],
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
     ).fetchone()
-    if not exists or not exists[0]:
-        return None
-    row = con.execute(f"select max({entity.event_time}) from {table}").fetchone()
-    return row[0] if row else None
-
-
-def event_window(last_event: datetime | None, first_start: datetime, end: datetime) -> Window:
-    """The window to extract: from the high-water mark (less the overlap) up to `end`."""
-    start = first_start if last_event is None else max(first_start, last_event - EVENT_OVERLAP)
-    return Window(start=min(start, end), end=end)
+    return bool(row and row[0])
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

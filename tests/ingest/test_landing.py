@@ -13,11 +13,9 @@ import pytest
 from connectors.base import Entity, Window
 from connectors.errors import SourceError
 from pipelines.ingest.landing import (
-    EVENT_OVERLAP,
     ensure_table,
-    event_window,
-    high_water_mark,
     load_landing_file,
+    rows_in_window,
     write_landing_file,
 )
 
@@ -68,15 +66,36 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
 
 
-def test_reloading_an_overlapping_window_adds_only_new_events(con, tmp_path: Path) -> None:
+def landed_events(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("select uuid from raw.test__events order by uuid").fetchall()
+    return [uuid for (uuid,) in rows]
+
+
+def test_reloading_a_window_replaces_its_events_and_leaves_the_others(con, tmp_path: Path) -> None:
     land(con, tmp_path, EVENTS, events(1, 2, 3), hours(0, 4))
+    land(con, tmp_path, EVENTS, events(4, 5), hours(4, 6), "run-2")
 
-    # e3 was landed already, e4 comes twice in the same extraction (a duplicate across pages)
-    inserted, total = land(con, tmp_path, EVENTS, events(3, 4, 4, 5), hours(3, 6), "run-2")
+    # GIVEN the first window delivered again with a late event (e0) and e2 twice (across pages)
+    inserted, total = land(con, tmp_path, EVENTS, events(0, 1, 2, 2, 3), hours(0, 4), "run-3")
 
-    assert (inserted, total) == (2, 5)
-    landed = con.execute("select uuid from raw.test__events order by uuid").fetchall()
-    assert [uuid for (uuid,) in landed] == ["e1", "e2", "e3", "e4", "e5"]
+    # THEN it replaces that window once per event, and the next window is untouched
+    assert (inserted, total) == (4, 6)
+    assert landed_events(con) == ["e0", "e1", "e2", "e3", "e4", "e5"]
+
+
+def test_an_event_delivered_outside_its_window_is_left_to_its_own_window(con, tmp_path) -> None:
+    # a vendor answering with an event past the window's end: loading it here would land it
+    # twice once its own window is loaded
+    inserted, _ = land(con, tmp_path, EVENTS, events(1, 5), hours(0, 4))
+    land(con, tmp_path, EVENTS, events(5), hours(4, 6), "run-2")
+
+    assert inserted == 1
+    assert landed_events(con) == ["e1", "e5"]
+
+
+def test_an_events_delivery_needs_its_window(con, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="by window"):
+        land(con, tmp_path, EVENTS, events(1))
 
 
 def test_rows_carry_load_metadata(con, tmp_path: Path) -> None:
@@ -112,16 +131,13 @@ def test_a_source_failing_half_way_leaves_the_last_good_data(con, tmp_path: Path
     assert not (tmp_path / "landing" / "apps-run-2.parquet").exists()
 
 
-def test_the_next_window_starts_an_overlap_before_the_newest_event(con, tmp_path: Path) -> None:
-    end = T0 + timedelta(days=2)
-    assert high_water_mark(con, "raw.test__events", EVENTS) is None
-    assert event_window(None, T0, end) == Window(T0, end)
+def test_the_rows_a_window_would_replace_are_counted_in_that_window_only(con, tmp_path) -> None:
+    assert rows_in_window(con, "raw.test__events", EVENTS, hours(0, 24)) == 0
 
-    land(con, tmp_path, EVENTS, events(1, 30))
-    newest = high_water_mark(con, "raw.test__events", EVENTS)
+    land(con, tmp_path, EVENTS, events(1, 23, 30), hours(0, 48))
 
-    assert newest == T0 + timedelta(hours=30)
-    assert event_window(newest, T0, end) == Window(newest - EVENT_OVERLAP, end)
+    assert rows_in_window(con, "raw.test__events", EVENTS, hours(0, 24)) == 2
+    assert rows_in_window(con, "raw.test__events", EVENTS, hours(23, 24)) == 1
 
 
 def test_a_source_the_company_does_not_run_gets_empty_tables_in_its_schema(con) -> None:

@@ -13,7 +13,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -31,6 +31,7 @@ from connectors.registry import SOURCE_ENTITIES
 from pipelines.ingest.assets import build_source_assets
 from pipelines.ingest.gate import GateSettings, audit_delivery
 from pipelines.ingest.landing import write_landing_file
+from pipelines.ingest.partitions import DayRange
 from pipelines.ingest.quarantine import reason_counts
 from pipelines.resources import AuditSettings, SourcesResource
 from pipelines.settings import Paths
@@ -101,12 +102,17 @@ class Business:
 
 
 def materialize(
-    assets: dg.AssetsDefinition, sources: object, paths: Paths, keys: list[dg.AssetKey]
+    assets: dg.AssetsDefinition,
+    sources: object,
+    paths: Paths,
+    keys: list[dg.AssetKey],
+    tags: dict[str, str] | None = None,
 ) -> dg.ExecuteInProcessResult:
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     return dg.materialize(
         [assets],
         selection=keys,
+        tags=tags,
         resources={
             "audit": AuditSettings(data_dir=str(paths.data_dir), as_of_date="2026-10-31"),
             "sources": sources,
@@ -293,6 +299,8 @@ def extract_okta(tmp_path: Path, entity: Entity, records: list[dict]) -> dg.Exec
         ScriptedOkta({entity.name: records}),
         Paths(tmp_path),
         [dg.AssetKey(["raw", f"okta__{entity.name}"])],
+        # events are loaded by day: the month up to the audit date
+        DayRange(date(2026, 10, 1), date(2026, 10, 31)).tags() if entity.kind == "events" else None,
     )
 
 
@@ -338,7 +346,8 @@ def test_a_stale_event_feed_warns_and_still_loads(tmp_path: Path) -> None:
     result = extract_okta(tmp_path, SSO_EVENTS, events)
 
     assert result.success
-    [materialization] = result.asset_materializations_for_node("extract_okta")
+    # one materialization per day of the range, each describing the range's load
+    materialization, *_ = result.asset_materializations_for_node("extract_okta")
     assert materialization.metadata["dagster/row_count"].value == 3
     assert materialization.metadata["quarantine"].value == {"newest_event_fresh": 1}
 
@@ -374,3 +383,19 @@ def test_quarantine_counts_per_reason_cover_the_last_runs(business: Business) ->
     assert [(c["run_id"], c["raw_table"], c["check_name"], c["row_count"]) for c in counts] == [
         (second.run_id, "raw.files__contracts", "seats_non_negative", 2)
     ]
+
+
+def test_an_events_redelivery_shrinking_its_days_is_refused(tmp_path: Path) -> None:
+    # GIVEN four sign-ins landed for October
+    day = datetime(2026, 10, 20)
+    events = [{"uuid": f"e{n}", "published": day + timedelta(hours=n)} for n in range(4)]
+    assert extract_okta(tmp_path, SSO_EVENTS, events).success
+
+    # WHEN the same days are delivered again with one of them (a broken export, not fewer logins)
+    result = extract_okta(tmp_path, SSO_EVENTS, events[:1])
+
+    # THEN the delivery is refused against the rows of its days, and raw keeps the four
+    assert not result.success
+    assert "volume_not_dropped" in failure_message(result)
+    with duckdb.connect(str(Paths(tmp_path).warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.okta__sso_events").fetchone() == (4,)

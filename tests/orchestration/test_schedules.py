@@ -1,6 +1,6 @@
 """The schedules: when they tick, which audit date each run gets, and that they start stopped."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import pytest
@@ -12,11 +12,18 @@ from pipelines.automation.schedules import (
     ScheduleSettings,
     build_schedules,
 )
+from pipelines.ingest.partitions import RANGE_END_TAG, RANGE_START_TAG, event_partitions
 
 
-def schedules(**env: str) -> dict[str, dg.ScheduleDefinition]:
-    built = build_schedules("audit_refresh", ScheduleSettings.from_env(env))
+def schedules(
+    events_start: date = date(2026, 1, 1), **env: str
+) -> dict[str, dg.ScheduleDefinition]:
+    built = build_schedules("audit_refresh", ScheduleSettings.from_env(env), events_start)
     return {schedule.name: schedule for schedule in built}
+
+
+def partition_range(request: dg.RunRequest) -> tuple[str, str]:
+    return request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]
 
 
 def evaluate(schedule: dg.ScheduleDefinition, at: datetime) -> dg.RunRequest:
@@ -60,6 +67,35 @@ def test_the_weekly_run_is_a_full_audit() -> None:
 
     assert request.tags[MODE_TAG] == "full"
     assert request.tags[AS_OF_TAG] == "2026-11-08"
+
+
+def test_the_daily_run_loads_the_events_of_its_day_and_the_day_before() -> None:
+    # the day before is read again: a connector delivering yesterday's events late
+    request = evaluate(schedules()["daily_refresh"], datetime(2026, 11, 2, 6, tzinfo=UTC))
+
+    assert partition_range(request) == ("2026-11-01", "2026-11-02")
+
+
+def test_the_weekly_run_loads_90_days_of_events_from_the_first_partition_at_most() -> None:
+    weekly = evaluate(schedules()["weekly_full_audit"], datetime(2026, 11, 8, 6, tzinfo=UTC))
+    young = evaluate(
+        schedules(events_start=date(2026, 10, 1))["weekly_full_audit"],
+        datetime(2026, 11, 8, 6, tzinfo=UTC),
+    )
+
+    assert partition_range(weekly) == ("2026-08-10", "2026-11-08")
+    assert partition_range(young) == ("2026-10-01", "2026-11-08")
+
+
+def test_each_run_request_is_one_run_over_partitions_the_definitions_hold() -> None:
+    # a range Dagster does not know (a typo in the tag, a day before the first partition) would
+    # fail the run at launch, not here: the tags must name existing partitions of the job
+    partitions = event_partitions(date(2026, 1, 1))
+    for name, at in [("daily_refresh", 2), ("weekly_full_audit", 8)]:
+        request = evaluate(schedules()[name], datetime(2026, 11, at, 6, tzinfo=UTC))
+        first, last = partition_range(request)
+        assert partitions.has_partition_key(first)
+        assert partitions.has_partition_key(last)
 
 
 def test_the_audit_date_is_the_tick_day_where_the_schedule_runs_not_in_utc() -> None:

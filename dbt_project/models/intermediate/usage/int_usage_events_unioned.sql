@@ -1,8 +1,10 @@
 with
 
-okta_events as (
+events as (
 
-    select * from {{ ref('stg_okta__sso_events') }}
+    -- the event logs already rolled up by day, incrementally: only (re)loaded days are re-read
+    select * from {{ ref('int_usage_events_aggregated') }}
+    where is_successful and activity_date <= {{ as_of_date() }}
 
 ),
 
@@ -18,27 +20,9 @@ okta_apps as (
 
 ),
 
-graph_sign_ins as (
-
-    select * from {{ ref('stg_graph__sign_ins') }}
-
-),
-
 graph_users as (
 
     select * from {{ ref('stg_graph__users') }}
-
-),
-
-google_tokens as (
-
-    select * from {{ ref('stg_google__token_activities') }}
-
-),
-
-google_logins as (
-
-    select * from {{ ref('stg_google__login_activities') }}
 
 ),
 
@@ -64,7 +48,10 @@ graph_applications as (
     select
         spellings.app_display_name,
         application_keys.application_id
-    from (select distinct app_display_name from graph_sign_ins) as spellings
+    from (
+        select distinct application_ref as app_display_name from events
+        where source_system = 'graph'
+    ) as spellings
     inner join application_keys
         on {{ match_key('spellings.app_display_name') }} = application_keys.name_match_key
 
@@ -75,7 +62,10 @@ google_applications as (
     select
         spellings.oauth_app_name,
         application_keys.application_id
-    from (select distinct oauth_app_name from google_tokens) as spellings
+    from (
+        select distinct application_ref as oauth_app_name from events
+        where source_system = 'google_token'
+    ) as spellings
     inner join application_keys
         on {{ match_key('spellings.oauth_app_name') }} = application_keys.name_match_key
 
@@ -92,63 +82,64 @@ google_login_application as (
 okta as (
 
     select
-        'okta' as source_system,
+        events.source_system,
         okta_apps.application_id,
         -- one person across identity providers is their e-mail address
         coalesce(
-            lower(okta_users.email), lower(okta_events.user_login), 'okta:' || okta_events.user_id
+            lower(okta_users.email), lower(events.user_name), 'okta:' || events.user_id
         ) as user_key,
-        cast(okta_events.published_at as date) as activity_date,
-        okta_events.event_type,
-        cast(null as varchar) as event_detail
-    from okta_events
+        events.activity_date,
+        events.event_type,
+        events.event_detail,
+        events.event_count
+    from events
     inner join okta_apps
-        on okta_events.okta_app_id = okta_apps.okta_app_id
+        on events.application_ref = okta_apps.okta_app_id
     left join okta_users
-        on okta_events.user_id = okta_users.user_id
-    where okta_events.outcome_result = 'SUCCESS'
+        on events.user_id = okta_users.user_id
+    where events.source_system = 'okta'
 
 ),
 
 graph as (
 
     select
-        'graph' as source_system,
+        events.source_system,
         graph_applications.application_id,
         coalesce(
             lower(graph_users.email),
-            lower(graph_sign_ins.user_principal_name),
+            lower(events.user_name),
             lower(graph_users.user_principal_name),
-            'entra:' || graph_sign_ins.entra_user_id
+            'entra:' || events.user_id
         ) as user_key,
-        cast(graph_sign_ins.signed_in_at as date) as activity_date,
-        'sign_in' as event_type,
-        graph_sign_ins.client_app_used as event_detail
-    from graph_sign_ins
+        events.activity_date,
+        events.event_type,
+        events.event_detail,
+        events.event_count
+    from events
     inner join graph_applications
-        on graph_sign_ins.app_display_name = graph_applications.app_display_name
+        on events.application_ref = graph_applications.app_display_name
     left join graph_users
-        on graph_sign_ins.entra_user_id = graph_users.entra_user_id
-    -- Entra's error code 0 is a successful sign-in, anything else a failure
-    where graph_sign_ins.error_code = 0
+        on events.user_id = graph_users.entra_user_id
+    where events.source_system = 'graph'
 
 ),
 
 google_token as (
 
-    -- token events have no failure outcome: the event name (authorize, activity, deny, ...)
-    -- says what happened, and the rules choose which names count
+    -- every event name is kept: the rules choose which names count
     select
-        'google_token' as source_system,
+        events.source_system,
         google_applications.application_id,
-        lower(google_tokens.user_email) as user_key,
-        cast(google_tokens.event_at as date) as activity_date,
-        google_tokens.event_name as event_type,
-        google_tokens.method_name as event_detail
-    from google_tokens
+        lower(events.user_name) as user_key,
+        events.activity_date,
+        events.event_type,
+        events.event_detail,
+        events.event_count
+    from events
     inner join google_applications
-        on google_tokens.oauth_app_name = google_applications.oauth_app_name
-    where google_tokens.user_email is not null
+        on events.application_ref = google_applications.oauth_app_name
+    where events.source_system = 'google_token' and events.user_name is not null
 
 ),
 
@@ -156,15 +147,16 @@ google_login as (
 
     -- a Google account login names no application: it is use of Google's own suite
     select
-        'google_login' as source_system,
+        events.source_system,
         google_login_application.application_id,
-        lower(google_logins.user_email) as user_key,
-        cast(google_logins.event_at as date) as activity_date,
-        google_logins.event_name as event_type,
-        google_logins.login_type as event_detail
-    from google_logins
+        lower(events.user_name) as user_key,
+        events.activity_date,
+        events.event_type,
+        events.event_detail,
+        events.event_count
+    from events
     cross join google_login_application
-    where google_logins.user_email is not null
+    where events.source_system = 'google_login' and events.user_name is not null
 
 ),
 
@@ -191,9 +183,8 @@ daily as (
         activity_date,
         event_type,
         event_detail,
-        count(*) as event_count
+        cast(sum(event_count) as bigint) as event_count
     from unioned
-    where activity_date <= {{ as_of_date() }}
     group by all
 
 )
