@@ -23,7 +23,6 @@ import argparse
 import inspect
 import json
 import os
-import resource
 import secrets
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -69,7 +68,8 @@ class Feed:
     limit: int  # requests per window, as the vendor publishes it
     window_s: float
     page_size: int  # events per full page: the connector asks the endpoint's maximum
-    pacing: Mapping[str, float]  # the connector's default requests per minute, by option name
+    pacing: Mapping[str, float]  # the connector's requests per minute, by option name
+    configured: bool = False  # pacing set in the sources file, not left to the connector
 
     @property
     def allowed_events_per_s(self) -> float:
@@ -109,7 +109,10 @@ FEEDS = (
         google_emulator.DEFAULT_QUOTA_PER_MINUTE,
         60.0,
         _default(GoogleWorkspaceConnector, "page_size"),
-        {"requests_per_minute": _default(GoogleWorkspaceConnector, "requests_per_minute")},
+        # Google sends no quota headers: the operator sets the pace from the project's quota
+        # page, just under it (the emulator's stand-in quota, Google publishes no fixed one).
+        {"requests_per_minute": google_emulator.DEFAULT_QUOTA_PER_MINUTE * 0.96},
+        configured=True,
     ),
 )
 
@@ -135,10 +138,17 @@ class Run:
     requests: int
     refused: int
     allowed_events_per_s: float
+    window_s: float  # the window the emulator enforced, speed-up applied
 
     @property
     def events_per_s(self) -> float:
         return self.extraction.events / self.extraction.seconds if self.extraction.seconds else 0.0
+
+    @property
+    def windows(self) -> float:
+        """How many rate-limit windows the run lasted: a run of one or two can beat the
+        sustained rate, as a fixed window lets a fresh client spend its allowance at once."""
+        return self.extraction.seconds / self.window_s
 
     @property
     def share(self) -> float:
@@ -161,13 +171,22 @@ def extract(sources: str, source: str, entities: Sequence[str], start: str, end:
             for batch in connector.extract(entity, window):
                 events += batch.num_rows
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return asdict(Extraction(events, seconds, time.process_time() - cpu_started, rss_before, peak))
+    cpu_s = time.process_time() - cpu_started
+    return asdict(Extraction(events, seconds, cpu_s, rss_before, _status_mb("VmHWM")))
 
 
 def _rss_mb() -> float:
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / MB
+    return _status_mb("VmRSS")
+
+
+def _status_mb(field: str) -> float:
+    """A memory figure of /proc/self/status. VmHWM, not getrusage's ru_maxrss: Linux carries
+    ru_maxrss over fork and exec, so a spawned child would report its parent's peak."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"/proc/self/status has no {field}")
 
 
 @contextmanager
@@ -235,7 +254,7 @@ def serve(
             "subject": workspace.admin_email,
             "key_env": "BENCH_GOOGLE_SERVICE_ACCOUNT_KEY",
         }
-    if speedup != 1:
+    if speedup != 1 or feed.configured:
         settings |= pacing
     path = folder / f"{feed.source}.sources.yml"
     path.write_text(yaml.safe_dump({"sources": {feed.source: settings}}), encoding="utf-8")
@@ -268,6 +287,7 @@ def measure(feed: Feed, company: Company, days: int, folder: Path, speedup: floa
         requests=len(sent),
         refused=sum(1 for r in sent if r.status == 429),
         allowed_events_per_s=feed.allowed_events_per_s * speedup,
+        window_s=feed.window_s / speedup,
     )
 
 
@@ -280,6 +300,7 @@ def section(runs: Sequence[Run], *, scale: str, speedup: float, command: str) ->
         f"`{feeds[name].endpoint}`, pages of {feeds[name].page_size:,.0f}"
         for name in dict.fromkeys(run.feed for run in runs)
     )
+    pacing = "; ".join(_pacing(feeds[name]) for name in dict.fromkeys(run.feed for run in runs))
     window_note = (
         "the vendors' own windows"
         if speedup == 1
@@ -292,25 +313,35 @@ def section(runs: Sequence[Run], *, scale: str, speedup: float, command: str) ->
         f"Measured {when} by `{command}` on the sample company at scale {scale}, with "
         f"{window_note}. Limits (the vendors' published ones, as the emulators enforce them): "
         f"{limits}. Allowed events/s = limit × page size / window; share = achieved / allowed. "
+        f"Pacing: {pacing}. Windows = the run's length in rate-limit windows; over one or two a "
+        "fresh client may spend a whole window's allowance at once (the windows are fixed, as "
+        "Okta's), so a short run's share can exceed 100%. "
         "Each volume is read by a fresh process from a fresh emulator; refused = requests the "
         "emulator answered 429. Peak RSS is the reading process's high-water mark, imports "
         "included; 'before' is its RSS just before the first request. The machine is shared "
         f"(load average {os.getloadavg()[0]:.2f} at the end), which lowers CPU-bound figures.",
         "",
         "| feed | days | events | requests | refused (429) | wall s | CPU s | events/s "
-        "| allowed events/s | share | RSS before MB | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| allowed events/s | share | windows | RSS before MB | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         x = run.extraction
         lines.append(
             f"| {run.feed} | {run.days} | {x.events:,} | {run.requests:,} | {run.refused} | "
             f"{x.seconds:,.1f} | {x.cpu_s:,.1f} | {run.events_per_s:,.0f} | "
-            f"{run.allowed_events_per_s:,.0f} | {run.share:.0%} | {x.rss_before_mb:,.0f} | "
+            f"{run.allowed_events_per_s:,.0f} | {run.share:.0%} | {run.windows:,.1f} | "
+            f"{x.rss_before_mb:,.0f} | "
             f"{x.peak_rss_mb:,.0f} |"
         )
     lines += ["", "Machine:", "", machine_lines(machine()), ""]
     return "\n".join(lines)
+
+
+def _pacing(feed: Feed) -> str:
+    options = ", ".join(f"`{option}` {value:,.0f}" for option, value in feed.pacing.items())
+    origin = "set in the sources file" if feed.configured else "the connector's default"
+    return f"{feed.source} {options} ({origin})"
 
 
 def run_all(

@@ -148,7 +148,7 @@ def stage_table(rows: Sequence[StageRow], floor_s: float) -> str:
 
 SECTION = re.compile(r"^## Scale (\S+)\n.*?(?=^## |\Z)", re.M | re.S)
 #: Sections other benchmarks write (`## Connector throughput`), kept after the scales.
-OTHER_SECTION = re.compile(r"^## (?!Scale )(.+)\n.*?(?=^## |\Z)", re.M | re.S)
+OTHER_SECTION = re.compile(r"^## (?!Scale )([^\n]+)\n.*?(?=^## |\Z)", re.M | re.S)
 HEADER = """# Benchmarks
 
 Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section of its
