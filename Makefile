@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DAGSTER_DISABLE_TELEMETRY := True
 
-.PHONY: install demo test dev lint format clean bench
+.PHONY: install demo test dev lint format clean bench bench-connectors
 
 install: $(INSTALLED)
 
@@ -31,6 +31,16 @@ demo: $(INSTALLED)
 SCALE ?= S
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks.refresh --scale $(SCALE)
+
+## Read the event feeds (Okta, Graph, Google sign-ins) from the emulators at the vendors' published
+## rate limits, DAYS of events each (scale M by default); writes the connector throughput section
+## of docs/benchmarks.md. About 10 minutes: the limits set the pace. SPEEDUP=N shortens windows.
+DAYS ?= 2 8 16
+SPEEDUP ?= 1
+bench-connectors: SCALE = M
+bench-connectors: $(INSTALLED)
+	$(BIN)/python -m benchmarks.connector_throughput --scale $(SCALE) --days $(DAYS) \
+		--speedup $(SPEEDUP)
 
 ## Run the linters and the whole test suite.
 test: lint

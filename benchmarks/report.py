@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -147,10 +147,13 @@ def stage_table(rows: Sequence[StageRow], floor_s: float) -> str:
 
 
 SECTION = re.compile(r"^## Scale (\S+)\n.*?(?=^## |\Z)", re.M | re.S)
+#: Sections other benchmarks write (`## Connector throughput`), kept after the scales.
+OTHER_SECTION = re.compile(r"^## (?!Scale )([^\n]+)\n.*?(?=^## |\Z)", re.M | re.S)
 HEADER = """# Benchmarks
 
 Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section of its
-scale, so the scales' results coexist. Do not edit by hand: rerun the command.
+scale, so the scales' results coexist. `make bench-connectors` (benchmarks/connector_throughput.py)
+writes the connector throughput section the same way. Do not edit by hand: rerun the command.
 
 Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
 beyond the full refresh's audit date, runs a full refresh from an empty data folder
@@ -169,22 +172,50 @@ refresh started is given, and wall times above CPU times mean the refresh waited
 """
 
 
+def _sections(document: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The scale sections and the other sections of `document`, by scale and by title."""
+    scales = {m.group(1): m.group(0).rstrip("\n") + "\n\n" for m in SECTION.finditer(document)}
+    others = {
+        m.group(1): m.group(0).rstrip("\n") + "\n\n" for m in OTHER_SECTION.finditer(document)
+    }
+    return scales, others
+
+
+def _assemble(scales: dict[str, str], others: dict[str, str]) -> str:
+    rank = {"tiny": 0, "S": 1, "M": 2, "L": 3}
+    ordered = sorted(scales, key=lambda name: (rank.get(name, 9), name))
+    body = "".join(scales[name] for name in ordered) + "".join(others.values())
+    return (HEADER + body).rstrip("\n") + "\n"
+
+
 def replace_section(document: str, scale: str, section: str) -> str:
     """`document` with the `## Scale <scale>` section replaced by `section` (or added), the
-    sections ordered tiny, S, M, L so results of several scales coexist, under the current
-    header."""
-    body = section.rstrip("\n") + "\n\n"
-    sections = {m.group(1): m.group(0).rstrip("\n") + "\n\n" for m in SECTION.finditer(document)}
-    sections[scale] = body
-    rank = {"tiny": 0, "S": 1, "M": 2, "L": 3}
-    ordered = sorted(sections, key=lambda name: (rank.get(name, 9), name))
-    return (HEADER + "".join(sections[name] for name in ordered)).rstrip("\n") + "\n"
+    sections ordered tiny, S, M, L so results of several scales coexist, then the other
+    benchmarks' sections, under the current header."""
+    scales, others = _sections(document)
+    scales[scale] = section.rstrip("\n") + "\n\n"
+    return _assemble(scales, others)
+
+
+def replace_named_section(document: str, title: str, section: str) -> str:
+    """`document` with the `## <title>` section (not a scale's) replaced by `section` or added."""
+    scales, others = _sections(document)
+    others[title] = section.rstrip("\n") + "\n\n"
+    return _assemble(scales, others)
 
 
 def write_section(path: Path, scale: str, section: str) -> None:
+    _write(path, lambda document: replace_section(document, scale, section))
+
+
+def write_named_section(path: Path, title: str, section: str) -> None:
+    _write(path, lambda document: replace_named_section(document, title, section))
+
+
+def _write(path: Path, edit: Callable[[str], str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = path.read_text(encoding="utf-8") if path.exists() else ""
-    path.write_text(replace_section(document, scale, section), encoding="utf-8")
+    path.write_text(edit(document), encoding="utf-8")
 
 
 def machine_lines(info: dict[str, str]) -> str:

@@ -58,6 +58,8 @@ class Harness:
             "authority": self.emulator.base_url,
             "page_size": 20,
             "sign_in_page_size": 50,
+            # A query a day (the default is a week), so a few days of sign-ins take several.
+            "event_window_span": timedelta(days=1),
             "http_settings": HttpSettings(timeout=(2.0, 2.0)),
             "sleep": self.clock.sleep,
             "monotonic": self.clock.monotonic,
