@@ -94,8 +94,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
         served = time.monotonic()
         print(f"Refreshing the audit as of {sample.as_of} ...", flush=True)
-        # full: the sample company's whole history is read again, so every demo prints the same
-        ok = refresh(paths, args.verbose, mode="full")
+        # The first demo reads the company's usage history (full); a second one reads its last two
+        # days again (incremental), which the same sample serves alike: the same figures, sooner.
+        ok = refresh(paths, args.verbose, mode="auto")
     refreshed = time.monotonic()
     if not ok:
         print(
@@ -148,15 +149,12 @@ def iso_date(value: str) -> date:
 
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Parse the dbt project now, so that the first refresh does not pay dbt's full parse."""
-    from datetime import date
-
     from pipelines.transform.dbt import dbt_project, prepare_manifest
 
     paths = paths_from_env()
     prepare_environment(paths)
     project = dbt_project()
-    as_of = args.as_of or os.environ.get("AUDIT_AS_OF_DATE")
-    prepare_manifest(project, date.fromisoformat(as_of) if as_of else date.today())
+    prepare_manifest(project)
     print(f"dbt project parsed: {project.manifest_path}")
     return 0
 
@@ -292,7 +290,6 @@ def parser() -> argparse.ArgumentParser:
     prepare = commands.add_parser(
         "prepare", help="parse the dbt project ahead of the first refresh (make install runs it)"
     )
-    prepare.add_argument("--as-of", help="audit date YYYY-MM-DD the next refresh will use")
     prepare.set_defaults(run=cmd_prepare)
 
     summary = commands.add_parser("summary", help="print the current publication's summary")

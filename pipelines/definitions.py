@@ -47,9 +47,8 @@ def defs() -> dg.Definitions:
         "data_dir": str(paths.data_dir),
         "as_of_date": os.environ.get("AUDIT_AS_OF_DATE", ""),
     }
-    audit = AuditSettings(**settings)
     project = dbt_project()
-    prepare_manifest(project, audit.as_of)
+    prepare_manifest(project)
     sources_config = os.environ.get("AUDIT_SOURCES_CONFIG") or str(paths.sample / "sources.yml")
     first_day = events_start()
     ingest = build_ingest_assets(event_partitions(first_day))

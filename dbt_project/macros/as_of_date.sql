@@ -1,14 +1,19 @@
 {#- The audit date as a SQL date: the var `as_of_date` if given, else the environment variable
-    AUDIT_DBT_AS_OF_DATE, which the orchestrator sets (a var that changes every day would make dbt
-    parse the whole project again each day; an environment variable re-parses only the models that
-    read it). The var may arrive as a string or, from YAML --vars, as a date; both render the same
-    once quoted. Neither set means the day of the run in UTC, like every timestamp in the
-    warehouse, whatever the session's time zone. -#}
+    AUDIT_DBT_AS_OF_DATE, which the orchestrator sets. Not a var the orchestrator passes: dbt parses
+    the whole project again whenever its vars change, i.e. every day. Read only when executing: an
+    environment variable read at parse time is recorded, and a new value makes dbt re-parse every
+    model that calls this macro. The var may arrive as a string or, from YAML --vars, as a date;
+    both render the same once quoted. Neither set means the day of the run in UTC, like every
+    timestamp in the warehouse, whatever the session's time zone. -#}
 {% macro as_of_date() -%}
-    {%- set as_of = var('as_of_date', none) or env_var('AUDIT_DBT_AS_OF_DATE', '') -%}
-    {%- if as_of is none or (as_of | string | trim) == '' -%}
-        cast(timezone('UTC', current_timestamp) as date)
+    {%- if not execute -%}
+        cast(null as date)
     {%- else -%}
-        cast('{{ as_of }}' as date)
+        {%- set as_of = var('as_of_date', none) or env_var('AUDIT_DBT_AS_OF_DATE', '') -%}
+        {%- if as_of is none or (as_of | string | trim) == '' -%}
+            cast(timezone('UTC', current_timestamp) as date)
+        {%- else -%}
+            cast('{{ as_of }}' as date)
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
