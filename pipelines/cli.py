@@ -83,13 +83,13 @@ def refresh(paths: Paths, verbose: bool, mode: str = "auto", days: DayRange | No
 def cmd_demo(args: argparse.Namespace) -> int:
     start_workers()
     from pipelines.publish.summary import summary_text
-    from pipelines.sample import serve_sample_company
+    from pipelines.sample import serve_sample_company_apart
 
     paths = paths_from_env()
     prepare_environment(paths)
     started = time.monotonic()
     print(f"Sample company ({args.scale}, seed {args.seed}) -> {paths.data_dir}")
-    with serve_sample_company(paths.sample, scale=args.scale, seed=args.seed) as sample:
+    with serve_sample_company_apart(paths.sample, scale=args.scale, seed=args.seed) as sample:
         os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
         os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()
         served = time.monotonic()

@@ -5,6 +5,8 @@ local emulator of the vendor's API on loopback, so the demo runs the HTTP code o
 import json
 import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -91,6 +93,55 @@ def serve_sample_company(
             encoding="utf-8",
         )
         yield SampleEnvironment(sources_config=config, as_of=company.as_of)
+
+
+@contextmanager
+def serve_sample_company_apart(
+    directory: Path, *, scale: str = "S", seed: int = 42, as_of: date = sample_company.DEFAULT_AS_OF
+) -> Iterator[SampleEnvironment]:
+    """`serve_sample_company` in a process of its own, as a real company's systems are.
+
+    Served from this process, the emulators' threads held its interpreter lock while they encoded
+    the pages the connectors waited for, one core for both sides; apart, each page is produced
+    while the previous one is read. The server hands back the sources file, the audit date and the
+    session's credentials on a pipe (never on disk), and ends when this process closes its stdin
+    or dies.
+    """
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.sample", str(directory), scale, str(seed), str(as_of)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready = server.stdout.readline()
+        if not ready:
+            raise RuntimeError(
+                f"the sample company's server exited with {server.wait()} before serving"
+            )
+        served = json.loads(ready)
+        os.environ.update(served["secrets"])
+        yield SampleEnvironment(Path(served["sources_config"]), date.fromisoformat(served["as_of"]))
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _serve_until_stdin_closes(directory: Path, scale: str, seed: int, as_of: date) -> None:
+    with serve_sample_company(directory, scale=scale, seed=seed, as_of=as_of) as sample:
+        served = {
+            "sources_config": str(sample.sources_config),
+            "as_of": sample.as_of.isoformat(),
+            "secrets": {name: os.environ[name] for name in SECRET_ENVS.values()},
+        }
+        sys.stdout.write(json.dumps(served) + "\n")
+        sys.stdout.flush()
+        sys.stdin.read()  # end of file: the refresh is done, or gone
 
 
 def _secret(name: str) -> str:
@@ -182,3 +233,9 @@ def _serve_snipeit(company: Company, stack: ExitStack) -> dict[str, Any]:
         SnipeItEmulator(build_snipeit(company), _secret("snipeit"), rate_limit=1_000_000)
     )
     return {"type": "snipeit", "base_url": snipeit.base_url, "token_env": SECRET_ENVS["snipeit"]}
+
+
+if __name__ == "__main__":
+    _serve_until_stdin_closes(
+        Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), date.fromisoformat(sys.argv[4])
+    )
