@@ -156,10 +156,11 @@ scale, so the scales' results coexist. `make bench-connectors` (benchmarks/conne
 writes the connector throughput section the same way. Do not edit by hand: rerun the command.
 
 Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
-beyond the full refresh's audit date, runs a full refresh from an empty data folder
-(`.bench/<scale>/data`), then an incremental daily refresh as of the next day, which reads that one
-new day of sign-ins on top. Each refresh is a child process (`python -m pipelines.cli refresh`)
-whose whole process tree (dbt's processes included) is measured. The floor,
+beyond the full refresh's audit date, parses the dbt project for its data folder (as `make install`
+does), runs a full refresh from an empty data folder (`.bench/<scale>/data`), then an incremental
+daily refresh as of the next day, which reads that one new day of sign-ins on top. Each refresh
+is a child process (`python -m pipelines.cli refresh`) whose whole process tree (dbt's processes
+included) is measured. The floor,
 `benchmarks/floor.sql`, computes the headline marts with DuckDB alone from the raw tables exported
 as Parquet after each refresh; its business rules are simplified (see the script), so its headline
 totals are shown beside the pipeline's.
