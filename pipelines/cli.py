@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
+from pipelines.workers import start_dbt_server, start_workers
 
 if TYPE_CHECKING:  # imports Dagster: only once the workers are started
     from pipelines.ingest.partitions import DayRange
@@ -36,17 +37,6 @@ def prepare_environment(paths: Paths) -> None:
     # A user's own settings are kept; the file earlier versions wrote is brought up to date.
     if not settings.exists() or settings.read_text(encoding="utf-8") == OLD_DAGSTER_SETTINGS:
         settings.write_text(dagster_settings(home), encoding="utf-8")
-
-
-def start_workers() -> None:
-    """First thing: great-expectations and dbt import themselves while we get going.
-
-    The raw gate's worker imports great-expectations, the dbt server dbt, each in a process of its
-    own: seconds of start-up each, otherwise paid on the refresh's critical path.
-    """
-    from pipelines.workers import start_workers
-
-    start_workers()
 
 
 def refresh(paths: Paths, verbose: bool, mode: str = "auto", days: DayRange | None = None) -> bool:
@@ -218,13 +208,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     from pipelines.sample import serve_sample_company
-    from pipelines.settings import DBT_TARGET_DIR
-    from pipelines.transform import prefork
 
     paths = paths_from_env()
     prepare_environment(paths)
     # Runs launched from the UI inherit the server's address: their dbt commands start warm too.
-    prefork.start(DBT_TARGET_DIR / "partial_parse.msgpack")
+    start_dbt_server()
     with serve_sample_company(paths.sample, scale=args.scale, seed=args.seed) as sample:
         os.environ["AUDIT_SOURCES_CONFIG"] = str(sample.sources_config)
         os.environ["AUDIT_AS_OF_DATE"] = sample.as_of.isoformat()

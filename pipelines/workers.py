@@ -1,4 +1,7 @@
-"""The helper processes a refresh starts first, so their imports overlap its own start-up."""
+"""The helper processes a refresh starts first, so their imports overlap its own start-up.
+
+Nothing is imported here at module level: the CLI imports this before anything heavy.
+"""
 
 
 def start_workers() -> None:
@@ -9,8 +12,14 @@ def start_workers() -> None:
     Both processes end with this one.
     """
     from data_quality import worker
+
+    worker.start()
+    start_dbt_server()
+
+
+def start_dbt_server() -> None:
+    """Start, once, the pre-forking dbt server for this process and those it starts."""
     from pipelines.settings import DBT_TARGET_DIR
     from pipelines.transform import prefork
 
-    worker.start()
     prefork.start(DBT_TARGET_DIR / "partial_parse.msgpack")

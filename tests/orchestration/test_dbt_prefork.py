@@ -127,7 +127,7 @@ def test_dbts_exit_code_and_errors_reach_the_caller(server: DbtServer, project: 
     assert "No such command" in result.stderr
 
 
-def test_without_a_server_the_client_is_dbt_itself(project: Path, tmp_path: Path) -> None:
+def test_without_a_server_the_client_is_dbt_itself(tmp_path: Path) -> None:
     env = {**os.environ, SOCKET_ENV: str(tmp_path / "no-server.sock")}
     result = subprocess.run([CLIENT, "--version"], env=env, capture_output=True, text=True)
     assert result.returncode == 0
