@@ -144,7 +144,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     paths = paths_from_env()
     prepare_environment(paths)
     project = dbt_project()
-    prepare_manifest(project)
+    prepare_manifest(project, for_this_warehouse=True)
     print(f"dbt project parsed: {project.manifest_path}")
     return 0
 
