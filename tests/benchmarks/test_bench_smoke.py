@@ -21,6 +21,8 @@ import pytest
 from benchmarks.floor import run_floor
 from benchmarks.proctree import Sample, Samples, TreeSampler, parse_stat
 from benchmarks.report import (
+    OUTSIDE_STEPS,
+    StageRow,
     StepTiming,
     machine,
     replace_section,
@@ -209,3 +211,47 @@ def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
     assert "Ingest by source: okta 1.0 s." in text
     assert "| applications | 3 | 3 |" in text
     assert f"- cores: {machine()['cores']}" in text
+
+
+def scale_section(
+    name: str, events: int, full: tuple[float, ...], incremental: tuple[float, ...]
+) -> str:
+    """A scale section in the runner's format; each tuple: ingest, dbt, gate, outside, whole."""
+    parts = [f"## Scale {name}\n"]
+    for label, walls in (("Full", full), ("Incremental", incremental)):
+        stages = ("ingest", "dbt build", "quality gate", OUTSIDE_STEPS, "whole refresh process")
+        rows = [
+            StageRow(stage, wall, wall * 1.5, 1000.0 if stage != OUTSIDE_STEPS else None)
+            for stage, wall in zip(stages, walls, strict=True)
+        ]
+        parts.append(f"### {label} refresh (audit date 2026-10-31, {events:,} Okta sign-in events)")
+        parts.append(stage_table(rows, floor_s=1.0) + "\n")
+    return "\n".join(parts)
+
+
+def test_scaling_summary_compares_the_scales_and_projects_what_was_not_run(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "benchmarks.md"
+    write_section(
+        path, "M", scale_section("M", 10_000_000, (100, 30, 20, 10, 160), (20, 30, 20, 10, 80))
+    )
+    write_section(
+        path, "S", scale_section("S", 1_000_000, (20, 15, 15, 10, 60), (5, 15, 15, 10, 45))
+    )
+    write_section(
+        path, "S", scale_section("S", 1_000_000, (20, 15, 15, 10, 60), (5, 15, 15, 10, 45))
+    )
+    text = path.read_text()
+
+    assert text.count("## Scaling") == 1
+    assert text.index("## Scaling") < text.index("## Scale S") < text.index("## Scale M")
+    assert "| S | 400 | 1,000,000 | 60.0 | 1,000 | 45.0 | 1,000 | 75% |" in text
+    assert "| M | 5,000 | 10,000,000 | 160.0 | 1,000 | 80.0 | 1,000 | 50% |" in text
+    assert "(S): 45.0 s, of which start-up and orchestration 10.0 s, dbt build 15.0 s" in text
+    assert (
+        "From S to M the Okta sign-ins grow ×10.0: full refresh ×2.7, incremental refresh ×1.8"
+        in text
+    )
+    # L is 10 times M's employees: 100 s of ingest at M projects to about 17 minutes
+    assert "that ingest alone would take about 17 min" in text
