@@ -12,8 +12,8 @@
 
     The SQL itself is dbt-duckdb's (`create_table_as`, `get_create_view_as_sql`: contracts,
     sql_header), as are hooks, grants and persisted docs. What this project does not use is
-    refused rather than half-supported: indexes, and Python models (dbt-duckdb's own `table`
-    materialization handles those).
+    refused rather than half-supported: indexes, and Python models (dbt reports the language as
+    unsupported; this project has none).
 -#}
 
 {% materialization table, adapter="duckdb", supported_languages=["sql"] %}
