@@ -71,12 +71,10 @@ def refresh(paths: Paths, verbose: bool, mode: str = "auto", days: DayRange | No
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    start_workers()
+    paths = start_refresh(None)
     from pipelines.publish.summary import summary_text
     from pipelines.sample import serve_sample_company_apart
 
-    paths = paths_from_env()
-    prepare_environment(paths)
     started = time.monotonic()
     print(f"Sample company ({args.scale}, seed {args.seed}) -> {paths.data_dir}")
     with serve_sample_company_apart(paths.sample, scale=args.scale, seed=args.seed) as sample:
@@ -103,12 +101,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_refresh(args: argparse.Namespace) -> int:
+def start_refresh(as_of: str | None) -> Paths:
+    """What every refreshing command does first: start the workers, then settle the data folder
+    and the audit date when `--as-of` gives one."""
     start_workers()
     paths = paths_from_env()
     prepare_environment(paths)
-    if args.as_of:
-        os.environ["AUDIT_AS_OF_DATE"] = args.as_of
+    if as_of:
+        os.environ["AUDIT_AS_OF_DATE"] = as_of
+    return paths
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    paths = start_refresh(args.as_of)
     return 0 if refresh(paths, args.verbose, mode=args.mode) else 1
 
 
@@ -116,11 +121,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     """Load the usage events of a range of days again, as one run, and refresh the audit."""
     from pipelines.ingest.partitions import backfill_range, events_start
 
-    start_workers()
-    paths = paths_from_env()
-    prepare_environment(paths)
-    if args.as_of:
-        os.environ["AUDIT_AS_OF_DATE"] = args.as_of
+    paths = start_refresh(args.as_of)
     try:
         days = backfill_range(args.first, args.last, events_start())
     except ValueError as error:

@@ -149,22 +149,26 @@ def prepare_manifest(project: DbtProject, *, for_this_warehouse: bool = False) -
     folder makes the next dbt command parse the whole project again (about 9 s). dbt's partial
     parsing makes this parse cheap when nothing changed.
     """
+    if not for_this_warehouse and _manifest_up_to_date(project):
+        return
+    # The audit date plays no part: dbt reads it only when it executes (macro `as_of_date`).
+    dbt_cli(project).cli(
+        ["parse", "--quiet"], target_path=project.project_dir / project.target_path
+    ).wait()
+
+
+def _manifest_up_to_date(project: DbtProject) -> bool:
+    """The manifest exists and is no older than any file dbt parses."""
     manifest = project.manifest_path
+    if not manifest.exists():
+        return False
     sources = [
         path
         for folder in ("models", "macros", "seeds", "snapshots", "tests")
         for path in (project.project_dir / folder).rglob("*")
         if path.is_file()
     ] + [project.project_dir / "dbt_project.yml"]
-    up_to_date = manifest.exists() and manifest.stat().st_mtime >= max(
-        p.stat().st_mtime for p in sources
-    )
-    if up_to_date and not for_this_warehouse:
-        return
-    # The audit date plays no part: dbt reads it only when it executes (macro `as_of_date`).
-    dbt_cli(project).cli(
-        ["parse", "--quiet"], target_path=project.project_dir / project.target_path
-    ).wait()
+    return manifest.stat().st_mtime >= max(p.stat().st_mtime for p in sources)
 
 
 def run_summary(run_results: Mapping[str, Any]) -> str:

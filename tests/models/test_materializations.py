@@ -98,6 +98,15 @@ def relations(project: Path) -> dict[str, tuple[str, int]]:
 def test_rebuilt_failed_and_retyped_models_keep_a_whole_relation(project: Path) -> None:
     built = dbt_run(project, version=2)
     assert built.returncode == 0, built.stdout
+    rebuilt = dbt_run(project, version=2)
+    assert rebuilt.returncode == 0, rebuilt.stdout
+    # the project's materialization, not dbt's swap through a temporary and a backup relation
+    executed = (project / "target" / "run" / "materializations_check" / "models").glob("*.sql")
+    statements = [path.read_text() for path in executed]
+    assert len(statements) == 2
+    for statement in statements:
+        assert "drop" in statement, statement
+        assert "__dbt_tmp" not in statement, statement
     assert relations(project) == {
         "versioned_table": ("BASE TABLE", 2),
         "versioned_view": ("VIEW", 2),
