@@ -4,7 +4,9 @@ Dagster's SQLite event log opens a new SQLAlchemy engine, connection and compile
 for every event it stores, and asset events are written to two files. A refresh stores about 500
 events (a materialization per dbt model, check results, planned events), which cost about 25 ms
 each: some 15 s of a refresh. `PooledSqliteEventLogStorage` keeps one small pool per database
-file (the index and the latest runs' files) and reuses it; the files, tables and SQL are
+file (the index and the latest runs' files) and reuses it, and remembers which of Dagster's
+tables exist instead of opening one more engine to ask before each asset event (about 1.3 s of a
+first refresh). The files, tables and SQL are
 Dagster's own, so the UI, the daemon and any Dagster process read them as usual. Dagster already
 puts these files in write-ahead-log mode; commits here use `synchronous=normal`, which in that
 mode stays consistent after a crash of any process (only a power cut can lose the last events).
@@ -40,6 +42,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._tables: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -55,6 +58,18 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             engine = self._engine(shard)
             with engine.connect() as connection, connection.begin():
                 yield connection
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the index holds `table_name`. Dagster asks before every asset event with tags;
+        its answer opened a new engine each time. A table, once there, stays (Dagster's migrations
+        add tables, never drop them), so only a missing one is asked again."""
+        # Dagster's own answer, on an engine of its own: the caller may hold this storage's lock.
+        if table_name in self._tables:
+            return True
+        exists = super().has_table(table_name)
+        if exists:
+            self._tables.add(table_name)
+        return exists
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.get(shard)

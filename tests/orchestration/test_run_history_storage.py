@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 import yaml
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from pipelines.storage import OPEN_FILES, PooledSqliteEventLogStorage, dagster_settings
 
@@ -77,3 +78,25 @@ def test_only_the_latest_run_files_keep_an_open_engine(home: Path) -> None:
     assert "index" in engines
     assert run_ids[0] not in engines
     assert run_ids[-1] in engines
+
+
+def test_a_table_found_once_is_not_looked_up_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dagster asks whether its asset-tags table exists before storing each tagged asset event."""
+    asked: list[str] = []
+    lookup = SqliteEventLogStorage.has_table
+
+    def counted(storage: SqliteEventLogStorage, table: str) -> bool:
+        asked.append(table)
+        return lookup(storage, table)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counted)
+    with instance_at(home) as instance:
+        storage = instance.event_log_storage
+        found = [storage.has_table("asset_event_tags") for _ in range(3)]
+        missing = [storage.has_table("no_such_table") for _ in range(2)]
+
+    assert found == [True, True, True]
+    assert missing == [False, False]
+    assert asked == ["asset_event_tags", "no_such_table", "no_such_table"]
