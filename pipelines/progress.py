@@ -1,7 +1,8 @@
 """A refresh's progress on the terminal, a line per step, for operators running it from the CLI.
 
 The run writes its full log to a file; the operator still wants to see that ingestion is done and
-dbt is building. A thread reads the run's step events from the run history while the run goes on.
+dbt is building. The instance tells a listener of the run's events as it stores them: polling the
+run history for them instead cost 2.5 s of the refresh's own interpreter lock in a first demo.
 """
 
 from __future__ import annotations
@@ -21,21 +22,22 @@ STEP_EVENTS = {
 
 
 class StepProgress:
-    """Prints each step of run `run_id` as it starts and ends, until the context exits."""
+    """Prints each step of run `run_id` as it starts and ends, until the context exits.
 
-    def __init__(
-        self, instance: dg.DagsterInstance, run_id: str, out: TextIO, every_s: float = 0.5
-    ) -> None:
+    The run must be stored by `instance` in this process (`execute_in_process`): its events reach
+    the listener as they are stored, on the thread that stores them.
+    """
+
+    def __init__(self, instance: dg.DagsterInstance, run_id: str, out: TextIO) -> None:
         self._instance = instance
         self._run_id = run_id
         self._out = out
-        self._every_s = every_s
-        self._cursor: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._follow, name="refresh-progress", daemon=True)
+        self._open = False
+        self._lock = threading.Lock()
 
     def __enter__(self) -> StepProgress:
-        self._thread.start()
+        self._open = True
+        self._instance.add_event_listener(self._run_id, self._on_event)
         return self
 
     def __exit__(
@@ -44,25 +46,17 @@ class StepProgress:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.poll()
+        # Dagster offers no way to remove a listener: this one falls silent instead.
+        with self._lock:
+            self._open = False
 
-    def _follow(self) -> None:
-        while not self._stop.wait(self._every_s):
-            self.poll()
-
-    def poll(self) -> None:
-        """Print the step events since the last poll."""
-        connection = self._instance.get_records_for_run(
-            self._run_id, cursor=self._cursor, of_type=STEP_EVENTS
-        )
-        for record in connection.records:
-            line = describe(record.event_log_entry)
-            if line:
+    def _on_event(self, entry: dg.EventLogEntry) -> None:
+        if entry.dagster_event_type not in STEP_EVENTS:
+            return
+        line = describe(entry)
+        with self._lock:
+            if self._open and line:
                 print(line, file=self._out, flush=True)
-        if connection.records:
-            self._cursor = connection.cursor
 
 
 def describe(entry: dg.EventLogEntry) -> str | None:
