@@ -3,8 +3,10 @@
 Importing great-expectations costs about 5 s of one core. Ingestion validates each delivery as it
 lands, seconds after a refresh starts: in the refresh's own process the first delivery waited for
 that import. The worker imports it on the other core while the sources are extracted, then
-validates landing files by path: it reads the Parquet file, never the warehouse, so it shares no
-DuckDB lock with the refresh. Should the worker die, validation falls back to this process.
+validates files by path: a landing Parquet file, or a DuckDB file it attaches read-only (the
+candidate publication), never the warehouse, so it shares no DuckDB lock with the refresh. A
+validation is submitted and collected later, so the caller works meanwhile: the next source's
+extraction, the candidate's report. Should the worker die, validation falls back to this process.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import atexit
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import duckdb
 
@@ -26,6 +30,7 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _warm: Future | None = None
 _VIEW = "landing_delivery"
+T = TypeVar("T")
 
 
 def start() -> None:
@@ -40,13 +45,63 @@ def start() -> None:
             _warm = executor.submit(_import_gx)
 
 
+class Validation(Generic[T]):
+    """A validation submitted to the worker; `result` waits for it.
+
+    Should the worker die before or while it validates, `result` validates in this process instead.
+    """
+
+    def __init__(self, function: Callable[..., T], *args: object) -> None:
+        self._function, self._args = function, args
+        self._future: Future[T] | None
+        try:
+            self._future = _executor().submit(function, *args)
+        except BrokenProcessPool:
+            _reset()
+            self._future = None
+
+    def result(self) -> T:
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except BrokenProcessPool:
+                _reset()
+        return self._function(*self._args)
+
+
+def submit_parquet(path: Path, suite: Suite) -> Validation[SuiteResult]:
+    """Start validating the Parquet file at `path` against `suite` in the worker."""
+    return Validation(validate_file, str(path), suite)
+
+
 def validate_parquet(path: Path, suite: Suite) -> SuiteResult:
     """Validate the Parquet file at `path` against `suite` in the worker."""
-    try:
-        return _executor().submit(validate_file, str(path), suite).result()
-    except BrokenProcessPool:
-        _reset()
-        return validate_file(str(path), suite)
+    return submit_parquet(path, suite).result()
+
+
+def submit_database(
+    path: Path, suites: Mapping[str, Suite], catalog: str
+) -> Validation[dict[str, SuiteResult]]:
+    """Start validating tables of the DuckDB file at `path` in the worker, each against its suite.
+
+    The file is attached read-only as `catalog`, so a check can name `<catalog>.<table>` (a
+    reconciliation reads another table) and reads exactly the file's bytes.
+    """
+    return Validation(validate_database_file, str(path), dict(suites), catalog)
+
+
+def validate_database_file(
+    path: str, suites: Mapping[str, Suite], catalog: str
+) -> dict[str, SuiteResult]:
+    """Validate tables of a DuckDB file, attached read-only as `catalog`, in an in-memory DuckDB."""
+    from data_quality.runner import validate_table
+
+    with duckdb.connect() as con:
+        con.execute(f"attach '{path}' as {catalog} (read_only)")
+        results = {}
+        for table, suite in suites.items():
+            results[table] = validate_table(con, f"{catalog}.{table}", suite)
+        return results
 
 
 def validate_file(path: str, suite: Suite) -> SuiteResult:

@@ -6,22 +6,28 @@ source's events are read once for the whole range, and the days of the window ar
 """
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from connectors.base import Entity, Window
 from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
 from connectors.registry import SOURCE_DESCRIPTIONS, SOURCE_ENTITIES
 from data_quality import worker as gx_worker
+from data_quality.results import SuiteResult
+from data_quality.worker import Validation
 from pipelines.ingest.gate import (
     GateSettings,
     audit_delivery,
     blocked_message,
     freshness_check,
     refuse_delivery,
+    submit_audit,
     with_check,
 )
 from pipelines.ingest.landing import (
@@ -132,10 +138,69 @@ def build_source_assets(
             window = clamp_window(partition_window(context), earliest)
         failures: list[SourceError] = []
         refused: list[str] = []
+
+        def land(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> dg.MaterializeResult | None:
+            """Load `delivery` if its audit passed, else refuse it; None when refused."""
+            entity, key = delivery.entity, delivery.key
+            table = raw_table(source, entity)
+            where = Where(context.run_id, source, entity.name, table)
+            result = audit_delivery(
+                con,
+                delivery.landing_file,
+                source,
+                entity,
+                table,
+                gate,
+                delivery.window,
+                delivery.validation,
+            )
+            if not result.success:
+                kept = refuse_delivery(
+                    delivery.landing_file,
+                    audit.paths.quarantine / source / entity.name / f"{context.run_id}.parquet",
+                )
+                counts = quarantine_failures(con, where, result.checks)
+                refused.append(blocked_message(result, kept))
+                context.log.error(refused[-1])
+                context.log.error(f"{table}: quarantined {dict(counts)}")
+                context.log_event(
+                    dg.AssetObservation(
+                        asset_key=key,
+                        metadata={
+                            "refused": True,
+                            "quarantine": dg.MetadataValue.json(dict(counts)),
+                            "quarantined_file": dg.MetadataValue.path(str(kept)),
+                        },
+                    )
+                )
+                return None
+            inserted, total = load_landing_file(
+                con, delivery.landing_file, table, entity, delivery.window
+            )
+            if delivery.window:
+                result = with_check(
+                    result, freshness_check(con, table, entity, events_end, gate.freshness_lag)
+                )
+            counts = quarantine_failures(con, where, result.failures)
+            delivery.landing_file.unlink()
+            for check in result.failures:
+                context.log.warning(check.describe(table))
+            context.log.info(
+                f"{table}: extracted {delivery.rows} rows, {inserted} new, {total} in table;"
+                f" {len(result.checks)} raw checks in {result.duration_s:.2f} s"
+            )
+            metadata = load_metadata(delivery.rows, inserted, total, delivery.window, counts)
+            metadata["raw_checks_seconds"] = result.duration_s
+            return dg.MaterializeResult(asset_key=key, metadata=metadata)
+
+        # Events first: their audit, the longest, runs in the worker while the inventories are
+        # extracted. Each delivery is audited while the next is extracted, then loaded.
+        ordered = sorted(selected, key=lambda key: by_key[key].kind != "events")
+        audited: list[Delivery] = []
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
         with warehouse.get_connection() as con:
-            for key in selected:
+            for key in ordered:
                 entity = by_key[key]
                 table = raw_table(source, entity)
                 where = Where(context.run_id, source, entity.name, table)
@@ -153,7 +218,11 @@ def build_source_assets(
                         extracted_at=extracted_at,
                     )
                 except AuthenticationError as error:
-                    # Every entity of the source uses one credential: stop at the first refusal.
+                    # Every entity of the source uses one credential: stop at the first refusal,
+                    # once the deliveries already extracted are landed.
+                    for delivery in audited:
+                        if (landed := land(con, delivery)) is not None:
+                            yield landed
                     raise permanent_failure([str(error)]) from error
                 except SourceError as error:
                     # The other entities still land; this one keeps its last good data.
@@ -163,45 +232,14 @@ def build_source_assets(
                     context.log.error(f"{table} keeps its last good data: {error}")
                     failures.append(error)
                     continue
-                result = audit_delivery(
-                    con, landing_file, source, entity, table, gate, entity_window
-                )
-                if not result.success:
-                    kept = refuse_delivery(
-                        landing_file,
-                        audit.paths.quarantine / source / entity.name / f"{context.run_id}.parquet",
-                    )
-                    counts = quarantine_failures(con, where, result.checks)
-                    refused.append(blocked_message(result, kept))
-                    context.log.error(refused[-1])
-                    context.log.error(f"{table}: quarantined {dict(counts)}")
-                    context.log_event(
-                        dg.AssetObservation(
-                            asset_key=key,
-                            metadata={
-                                "refused": True,
-                                "quarantine": dg.MetadataValue.json(dict(counts)),
-                                "quarantined_file": dg.MetadataValue.path(str(kept)),
-                            },
-                        )
-                    )
-                    continue
-                inserted, total = load_landing_file(con, landing_file, table, entity, entity_window)
-                if entity_window:
-                    result = with_check(
-                        result, freshness_check(con, table, entity, events_end, gate.freshness_lag)
-                    )
-                counts = quarantine_failures(con, where, result.failures)
-                landing_file.unlink()
-                for check in result.failures:
-                    context.log.warning(check.describe(table))
-                context.log.info(
-                    f"{table}: extracted {rows} rows, {inserted} new, {total} in table;"
-                    f" {len(result.checks)} raw checks in {result.duration_s:.2f} s"
-                )
-                metadata = load_metadata(rows, inserted, total, entity_window, counts)
-                metadata["raw_checks_seconds"] = result.duration_s
-                yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+                validation = submit_audit(landing_file, source, entity)
+                for delivery in audited:
+                    if (landed := land(con, delivery)) is not None:
+                        yield landed
+                audited = [Delivery(key, entity, entity_window, landing_file, rows, validation)]
+            for delivery in audited:
+                if (landed := land(con, delivery)) is not None:
+                    yield landed
         if refused or any(failure.permanent for failure in failures):
             raise permanent_failure(refused + [str(failure) for failure in failures])
         if failures:
@@ -211,6 +249,18 @@ def build_source_assets(
             )
 
     return extract
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An entity extracted to its landing file, its raw audit running in the worker."""
+
+    key: dg.AssetKey
+    entity: Entity
+    window: Window | None
+    landing_file: Path
+    rows: int
+    validation: Validation[SuiteResult]
 
 
 def load_metadata(

@@ -37,7 +37,7 @@ import duckdb
 from connectors.base import Entity, Window
 from data_quality.results import CheckResult, SuiteResult
 from data_quality.suites.raw import raw_suite
-from data_quality.worker import validate_parquet
+from data_quality.worker import Validation, submit_parquet
 from pipelines.ingest.landing import rows_in_window
 
 DEFAULT_MIN_VOLUME_RATIO = 0.5
@@ -85,6 +85,12 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> fl
         raise ValueError(f"{name}={value!r}: expected a {kind.__name__}") from None
 
 
+def submit_audit(landing_file: Path, source: str, entity: Entity) -> Validation[SuiteResult]:
+    """Start validating `landing_file` against its entity's raw suite in the worker; the step
+    extracts the next entity meanwhile."""
+    return submit_parquet(landing_file, raw_suite(source, entity))
+
+
 def audit_delivery(
     con: duckdb.DuckDBPyConnection,
     landing_file: Path,
@@ -93,14 +99,15 @@ def audit_delivery(
     table: str,
     settings: GateSettings,
     window: Window | None = None,
+    validation: Validation[SuiteResult] | None = None,
 ) -> SuiteResult:
     """Validate `landing_file` against its raw suite and its volume.
 
-    The suite runs in the great-expectations worker (`data_quality.worker`), reading the file. A
-    snapshot's volume is compared with its whole raw table, events with the rows of `window`, the
-    rows the delivery would replace.
+    The suite runs in the great-expectations worker (`data_quality.worker`), reading the file;
+    `validation` is that run when `submit_audit` started it already. A snapshot's volume is compared
+    with its whole raw table, events with the rows of `window`, the rows the delivery would replace.
     """
-    result = validate_parquet(landing_file, raw_suite(source, entity))
+    result = (validation or submit_audit(landing_file, source, entity)).result()
     replaced = (
         rows_in_window(con, table, entity, window) if window is not None else _rows_in(con, table)
     )

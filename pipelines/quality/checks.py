@@ -4,11 +4,12 @@ The step writes the candidate (the marts copied into a new, not yet visible publ
 two kinds of blocking checks on each mart at once:
 
 * `quality_gate`: the mart's great-expectations suite, validated on the candidate file itself,
-  read-only, so what passes is byte for byte what gets published (its checksum is recorded);
+  read-only, so what passes is byte for byte what gets published (its checksum is recorded), in
+  the great-expectations worker (`data_quality.worker`), which imported it as the refresh began;
 * `dbt_tests`: dbt's data tests on the working warehouse, in a `dbt test` process of its own;
   a mart fails when a test of it, or of any model or source it is built from, fails.
 
-One step, because importing great-expectations costs seconds: one import, not twenty. The verdict
+One step for all marts: one `dbt test`, one pass of the worker over the candidate. The verdict
 is kept with the candidate (`audit.json`), which the publish step reads: it publishes nothing the
 gate did not pass.
 """
@@ -18,11 +19,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from dagster_duckdb import DuckDBResource
 
 from data_quality.results import SuiteResult
 from data_quality.suites import SUITES
+from data_quality.worker import Validation, submit_database
 from pipelines.publish.publication import Candidate, record_audit, write_candidate
 from pipelines.publish.report import write_candidate_report
 from pipelines.quality.dbt_tests import DbtTestResults, DbtTestRun
@@ -84,17 +85,18 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
         dbt_tests = DbtTestRun(dbt_project(), audit.as_of)
         started = time.monotonic()
         try:
-            suites = validate_candidate(candidate)
+            validation = validate_candidate(candidate)
+            # While the worker validates and dbt tests, this process is free: the candidate's
+            # audit report costs nothing here. Should it fail, the publish step writes it or fails.
+            try:
+                write_candidate_report(candidate.directory)
+            except Exception as error:
+                context.log.warning(f"audit report not written yet: {error}")
+            suites = validation.result()
         except BaseException:
             dbt_tests.stop()
             raise
         validated = time.monotonic()
-        # While dbt's tests still run, this process is free: the audit report of the candidate
-        # costs nothing here. Should it fail, the publish step writes it or fails itself.
-        try:
-            write_candidate_report(candidate.directory)
-        except Exception as error:
-            context.log.warning(f"audit report not written yet: {error}")
         tests = dbt_tests.wait(PUBLISHED_TABLES)
         context.log.info(
             f"great-expectations: {sum(len(r.checks) for r in suites.values())} expectations on"
@@ -115,19 +117,14 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
     return mart_quality_gate
 
 
-def validate_candidate(candidate: Candidate) -> dict[str, SuiteResult]:
-    """Each mart's suite on the candidate file, attached read-only under the name `marts`.
+def validate_candidate(candidate: Candidate) -> Validation[dict[str, SuiteResult]]:
+    """Start each mart's suite on the candidate file, attached read-only under the name `marts`,
+    in the great-expectations worker (imported there at the refresh's start, not here).
 
     Checks refer to marts as `marts.<table>` (a reconciliation may read another mart): attached
     as the catalog `marts`, the candidate's tables answer to the same names.
     """
-    from data_quality.runner import validate_table
-
-    with duckdb.connect() as con:
-        con.execute(f"attach '{candidate.database}' as marts (read_only)")
-        return {
-            table: validate_table(con, f"marts.{table}", suite) for table, suite in SUITES.items()
-        }
+    return submit_database(candidate.database, SUITES, "marts")
 
 
 def audit_document(suites: Mapping[str, SuiteResult], tests: DbtTestResults) -> dict:

@@ -1,4 +1,5 @@
-"""The great-expectations worker validates a Parquet file as this process would, by path."""
+"""The great-expectations worker validates a Parquet file, or the tables of a DuckDB file, as this
+process would, by path."""
 
 from __future__ import annotations
 
@@ -52,3 +53,28 @@ def test_a_dead_worker_falls_back_to_this_process(delivery: Path) -> None:
 
     assert not result.success
     assert worker._executor() is not pool
+
+
+def test_the_worker_validates_the_tables_of_a_database_file_read_only(tmp_path: Path) -> None:
+    database = tmp_path / "candidate.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute(
+            "create table contracts as select 'c' || i as contract_id,"
+            " case when i = 3 then -5 else i end as seats from range(6) r(i)"
+        )
+        con.execute("create table renewals as select 'c1' as contract_id, 2 as seats")
+    worker.start()
+
+    results = worker.submit_database(
+        database, {"contracts": SUITE, "renewals": SUITE}, "marts"
+    ).result()
+
+    assert {table: result.success for table, result in results.items()} == {
+        "contracts": False,
+        "renewals": True,
+    }
+    assert results["contracts"].table == "marts.contracts"
+    failed = [check.name for check in results["contracts"].checks if not check.success]
+    assert failed == ["seats_non_negative"]
+    with duckdb.connect(str(database), read_only=True) as con:  # the worker let go of the file
+        assert con.execute("select count(*) from contracts").fetchone() == (6,)
