@@ -153,3 +153,47 @@ def test_a_missing_business_file_is_permanent_not_waited_for(tmp_path: Path) -> 
     ]
     assert retries == []
     assert "spend: file not found" in failure_message(result)
+
+
+USERS = Entity(name="users", key=("id",), schema=pa.schema([("id", pa.string())]))
+
+
+@dataclass
+class RefusedAfterApps(ScriptedSource):
+    """Extracts the applications, then its credential is refused on the users."""
+
+    def extract(self, entity: str, window: Window | None = None) -> Iterator[pa.RecordBatch]:
+        self.calls.append(entity)
+        if entity == "users":
+            raise AuthenticationError("okta", "GET /api/v1/users was refused (HTTP 401)")
+        yield pa.RecordBatch.from_pylist([{"id": "0oa1"}, {"id": "0oa2"}], schema=APPS.schema)
+
+
+def test_a_refused_credential_still_lands_what_was_extracted_before_it(tmp_path: Path) -> None:
+    # A delivery is audited while the next entity is extracted: the refusal of the next must not
+    # lose the one extracted already, whose audit was still running.
+    source = RefusedAfterApps(errors=[])
+
+    result = dg.materialize(
+        [build_source_assets("okta", [APPS, USERS], retry_policy=QUICK_RETRIES)],
+        resources={
+            "audit": AuditSettings(data_dir=str(tmp_path), as_of_date="2026-10-31"),
+            "sources": source,
+            "warehouse": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+    assert not result.success
+    assert source.calls == ["apps", "users"]
+    assert "Not retried" in failure_message(result)
+    [landed] = result.asset_materializations_for_node("extract_okta")
+    assert landed.asset_key == dg.AssetKey(["raw", "okta__apps"])
+    warehouse = DuckDBResource(database=str(tmp_path / "warehouse.duckdb"))
+    with warehouse.get_connection() as con:
+        assert con.execute("select id from raw.okta__apps order by id").fetchall() == [
+            ("0oa1",),
+            ("0oa2",),
+        ]
+    assert not list((tmp_path / "landing").rglob("*.parquet"))
