@@ -5,20 +5,24 @@ Nothing is imported here at module level: the CLI imports this before anything h
 
 
 def start_workers() -> None:
-    """Start, once, the processes that import great-expectations and dbt ahead of their use.
+    """Start, once, the process that imports great-expectations ahead of its use: the raw gate's
+    first delivery waits for it. It ends with this one.
 
-    The raw gate's first delivery waits for great-expectations; `dbt build` and `dbt test` each
-    paid dbt's 4-7 s of start-up, which the pre-forking dbt server pays once, off the critical path.
-    Both processes end with this one.
+    The dbt server (`start_dbt_server`) is started once the refresh has loaded its definitions: its
+    import is needed only once the sources are extracted; started here too, it made three processes
+    import on two cores while the refresh waited for its own.
     """
     from data_quality import worker
 
     worker.start()
-    start_dbt_server()
 
 
 def start_dbt_server() -> None:
-    """Start, once, the pre-forking dbt server for this process and those it starts."""
+    """Start, once, the pre-forking dbt server for this process and those it starts.
+
+    `dbt build` and `dbt test` each paid dbt's 4-7 s of start-up, which the server pays once, off
+    the critical path, while the sources are extracted. It ends with this process.
+    """
     from pipelines.settings import DBT_TARGET_DIR
     from pipelines.transform import prefork
 

@@ -104,8 +104,8 @@ DBT_GLOBAL_FLAGS = ["--log-level-file", "warn"]
 def dbt_executable() -> str:
     """dbt from this interpreter's environment, found even when the virtualenv is not activated.
 
-    When this process started the pre-forking dbt server (`prefork.start`), its client: the same
-    dbt, without its seconds of start-up.
+    On POSIX, the pre-forking dbt server's client: the same dbt, without its seconds of start-up
+    once this process has started the server (`prefork.start`), and dbt itself until then.
     """
     return prefork.executable()
 

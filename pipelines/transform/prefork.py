@@ -132,9 +132,14 @@ def real_dbt() -> Path:
 
 
 def executable() -> str:
-    """The `dbt` to run: the client when a server serves this process, else dbt itself."""
+    """The `dbt` to run: the client, which uses the server if one serves the process running it
+    and else becomes dbt itself; dbt where the client cannot serve (not POSIX, not installed).
+
+    Decided by what is installed, not by whether a server runs yet: dagster-dbt fixes its
+    executable when the definitions load, and the refresh starts its server after that.
+    """
     client = Path(sys.executable).with_name(CLIENT_SCRIPT)
-    if os.environ.get(SOCKET_ENV) and client.exists():
+    if os.name == "posix" and client.exists():
         return str(client)
     return str(real_dbt())
 

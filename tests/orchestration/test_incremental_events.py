@@ -224,6 +224,7 @@ def test_the_backfill_command_lands_exactly_the_days_it_names(
     monkeypatch.setenv("AUDIT_EVENTS_START_DATE", FIRST_DAY.isoformat())
     monkeypatch.setattr("pipelines.definitions.defs", lambda: definitions)
     monkeypatch.setattr("pipelines.workers.start_workers", lambda: None)
+    monkeypatch.setattr("pipelines.workers.start_dbt_server", lambda: None)
     monkeypatch.setattr(cli, "start_workers", lambda: None)
 
     # WHEN the operator backfills 27 to 29 October
