@@ -245,8 +245,19 @@ class HttpSource:
         The body is decoded as UTF-8, JSON's encoding on the wire (RFC 8259), without guessing.
         """
         response = self.get(url, params)
+        return self.decode_json(response, endpoint=endpoint, page=page, decode=decode), response
+
+    def decode_json(
+        self,
+        response: requests.Response,
+        *,
+        endpoint: str,
+        page: int,
+        decode: Callable[[bytes], Any] = msgspec.json.decode,
+    ) -> Any:
+        """Decode a response's JSON body, as `get_json` does, naming the page if it is not JSON."""
         try:
-            return decode(response.content), response
+            return decode(response.content)
         except ValueError as exc:
             raise SourceError(
                 self.source,

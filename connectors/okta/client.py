@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -35,10 +36,13 @@ from connectors.okta.records import (
     sso_event_row,
     user_row,
 )
+from connectors.read_ahead import read_ahead
 
 log = logging.getLogger(__name__)
 
 SSO_FILTER = 'eventType eq "user.authentication.sso"'
+#: A page holding no item: where a list ends, whatever its `next` link says.
+_EMPTY_LIST = re.compile(rb"\s*\[\s*\]\s*")
 # `GET /api/v1/users` leaves DEPROVISIONED users out unless a filter asks for them.
 DEPROVISIONED_FILTER = 'status eq "DEPROVISIONED"'
 #: The largest `limit` each list accepts, from Okta's API reference.
@@ -207,7 +211,11 @@ class OktaConnector(HttpConnector):
             }
             previous = pa.array([], pa.string())  # the uuids of the previous page
             pages = self._pages(
-                "/api/v1/logs", params, keep_in_next={"until": until}, decode=decode_page
+                "/api/v1/logs",
+                params,
+                keep_in_next={"until": until},
+                decode=decode_page,
+                ahead=True,
             )
             for events, where in pages:
                 batch = sso_event_batch(events)
@@ -231,17 +239,18 @@ class OktaConnector(HttpConnector):
         params: Mapping[str, Any],
         keep_in_next: Mapping[str, str] | None = None,
         decode: Callable[[bytes], Any] = msgspec.json.decode,
+        ahead: bool = False,
     ) -> Iterator[tuple[list[Any], str]]:
-        """Each non-empty page of a list, following `Link: rel="next"` until it ends."""
-        url: str | None = path
-        query: Mapping[str, Any] | None = params
+        """Each non-empty page of a list, following `Link: rel="next"` until it ends.
+
+        With `ahead`, the next page is requested while this one is decoded (`read_ahead`): the
+        link is in the headers, so it is known before the body is read. Only for a list read on
+        its own: the requests of a list read inside another's pages would overtake each other.
+        """
         endpoint = f"{path}?filter={params['filter']}" if "filter" in params else path
-        page = 0
-        while url is not None:
-            page += 1
-            body, response = self._http.get_json(
-                url, query, endpoint=endpoint, page=page, decode=decode
-            )
+        responses = self._responses(path, params, keep_in_next or {}, endpoint)
+        for response, page in read_ahead(responses) if ahead else responses:
+            body = self._http.decode_json(response, endpoint=endpoint, page=page, decode=decode)
             where = f"GET {endpoint} page {page}"
             if not isinstance(body, list):
                 raise SourceError(
@@ -250,10 +259,26 @@ class OktaConnector(HttpConnector):
             if not body:
                 return
             yield body, where
+
+    def _responses(
+        self, path: str, params: Mapping[str, Any], keep_in_next: Mapping[str, str], endpoint: str
+    ) -> Generator[tuple[requests.Response, int], None, None]:
+        """The responses of a list and their page numbers, until a page is empty or the last."""
+        url: str | None = path
+        query: Mapping[str, Any] | None = params
+        page = 0
+        while url is not None:
+            page += 1
+            response = self._http.get(url, query)
+            yield response, page
+            if _EMPTY_LIST.fullmatch(response.content):
+                return
             next_url = self._http.next_link(response)
             if next_url is not None and next_url == response.url:
-                raise SourceError(self.source, f"{where}: the next link repeats the same page")
-            url, query = _with_params(next_url, keep_in_next or {}), None
+                raise SourceError(
+                    self.source, f"GET {endpoint} page {page}: the next link repeats the same page"
+                )
+            url, query = _with_params(next_url, keep_in_next), None
 
     def _rows(
         self,
