@@ -7,7 +7,6 @@ great-expectations; the expectation objects are built by the runner, when a tabl
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -23,15 +22,6 @@ def load_gx() -> ModuleType:
     import great_expectations
 
     return great_expectations
-
-
-def preload_gx() -> None:
-    """Start importing great-expectations in the background (it takes about 5 s).
-
-    For a caller that will validate later and is waiting on something else meanwhile, e.g. the
-    refresh while dbt builds; `load_gx` then finds the module imported, or waits for the import.
-    """
-    threading.Thread(target=load_gx, name="preload-great-expectations", daemon=True).start()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from data_quality.report import RunResults, render_report
-from data_quality.runner import SuiteResult
+from data_quality.results import SuiteResult
 from pipelines.ingest.quarantine import reason_counts
 
 RESULTS_TABLE = "quality.suite_results"

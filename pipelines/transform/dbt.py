@@ -26,7 +26,6 @@ from dagster_dbt import (
 )
 from packaging import version
 
-from data_quality.checks import preload_gx
 from pipelines.resources import AuditSettings
 from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.transform import prefork
@@ -202,8 +201,6 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, audit: AuditSettings
     ) -> Iterator[Any]:
         """Build the dbt models, seeds and snapshots of the audit as of the audit date."""
-        # this process mostly waits on dbt: the quality gate that follows needs the import anyway
-        preload_gx()
         # The project's own target folder, not one per run: dbt's partial parsing then saves
         # seconds on every refresh.
         with audit_date_for_dbt(audit.as_of):
