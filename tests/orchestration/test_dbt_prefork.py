@@ -150,3 +150,70 @@ def test_killing_the_client_stops_its_dbt(server: DbtServer, project: Path) -> N
     client.wait()
     # THEN its dbt stops too, rather than keep the warehouse locked
     assert wait_for(lambda: not Path(f"/proc/{dbt}").exists(), timeout=30)
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """An EventManager as the server's dbt has it, recording the lines its loggers write."""
+    from dbt_common.events.event_manager import EventManager
+
+    from pipelines.transform.prefork import skip_unlogged_debug_events
+
+    monkeypatch.setattr(EventManager, "fire_event", EventManager.fire_event)  # restored after
+    skip_unlogged_debug_events()
+    skip_unlogged_debug_events()  # once is enough: applying it again changes nothing
+    return []
+
+
+def manager_logging_at(level: str, written: list[str]) -> object:
+    import io
+
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.event_manager import EventManager
+    from dbt_common.events.logger import LineFormat, LoggerConfig
+
+    stream = io.StringIO()
+    manager = EventManager()
+    manager.add_logger(
+        LoggerConfig(
+            name=level, level=EventLevel(level), line_format=LineFormat.Json, output_stream=stream
+        )
+    )
+    [logger] = manager.loggers
+    write_line = logger.write_line
+
+    def recorded(msg: object) -> None:
+        written.append(msg.info.name)  # type: ignore[attr-defined]
+        write_line(msg)
+
+    logger.write_line = recorded  # type: ignore[method-assign]
+    return manager
+
+
+def test_a_debug_event_no_logger_writes_is_dropped_before_it_is_built(
+    events: list[str],
+) -> None:
+    from dbt.adapters.events.types import SQLQuery
+    from dbt_common.events.types import Note
+
+    manager = manager_logging_at("info", events)
+
+    manager.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
+    manager.fire_event(Note(msg="built"))
+
+    assert events == ["Note"]
+
+
+def test_a_logger_at_debug_or_a_callback_still_gets_every_event(events: list[str]) -> None:
+    from dbt.adapters.events.types import SQLQuery
+
+    manager = manager_logging_at("debug", events)
+    quiet = manager_logging_at("info", [])
+    heard: list[str] = []
+    quiet.add_callback(lambda msg: heard.append(msg.info.name))
+
+    manager.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
+    quiet.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
+
+    assert events == ["SQLQuery"]
+    assert heard == ["SQLQuery"]
