@@ -48,9 +48,11 @@ class ScriptedSource:
         yield pa.RecordBatch.from_pylist([{"id": "0oa1"}], schema=APPS.schema)
 
 
-def extract(tmp_path: Path, sources: object) -> dg.ExecuteInProcessResult:
+def extract(
+    tmp_path: Path, sources: object, entities: list[Entity] | None = None
+) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [build_source_assets("okta", [APPS], retry_policy=QUICK_RETRIES)],
+        [build_source_assets("okta", entities or [APPS], retry_policy=QUICK_RETRIES)],
         resources={
             "audit": AuditSettings(data_dir=str(tmp_path), as_of_date="2026-10-31"),
             "sources": sources,
@@ -174,16 +176,7 @@ def test_a_refused_credential_still_lands_what_was_extracted_before_it(tmp_path:
     # lose the one extracted already, whose audit was still running.
     source = RefusedAfterApps(errors=[])
 
-    result = dg.materialize(
-        [build_source_assets("okta", [APPS, USERS], retry_policy=QUICK_RETRIES)],
-        resources={
-            "audit": AuditSettings(data_dir=str(tmp_path), as_of_date="2026-10-31"),
-            "sources": source,
-            "warehouse": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    result = extract(tmp_path, source, [APPS, USERS])
 
     assert not result.success
     assert source.calls == ["apps", "users"]
