@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.settings import PROJECT_DIR, Paths, paths_from_env
-from pipelines.workers import start_dbt_server, start_workers
+from pipelines.workers import start_dbt_server, start_gx_worker
 
 if TYPE_CHECKING:  # imports Dagster: only once the workers are started
     from pipelines.ingest.partitions import DayRange
@@ -104,7 +104,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def start_refresh(as_of: str | None) -> Paths:
     """What every refreshing command does first: start the workers, then settle the data folder
     and the audit date when `--as-of` gives one."""
-    start_workers()
+    start_gx_worker()
     paths = paths_from_env()
     prepare_environment(paths)
     if as_of:

@@ -86,11 +86,11 @@ def run_refresh(
     `published` is False when any step failed or a blocking check kept publication from running.
     """
     from pipelines.definitions import defs
-    from pipelines.workers import start_dbt_server, start_workers
+    from pipelines.workers import start_dbt_server, start_gx_worker
 
     # great-expectations' import while this process loads the definitions, dbt's while it ingests:
     # each costs seconds of one core, and the machine may have two.
-    start_workers()
+    start_gx_worker()
     job = defs().resolve_job_def("audit_refresh")
     start_dbt_server()
     as_of = as_of_from_env()

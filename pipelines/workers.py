@@ -1,10 +1,11 @@
-"""The helper processes a refresh starts first, so their imports overlap its own start-up.
+"""The helper processes a refresh starts, so that their imports overlap its own work: the
+great-expectations worker first thing, the dbt server once the definitions are loaded.
 
 Nothing is imported here at module level: the CLI imports this before anything heavy.
 """
 
 
-def start_workers() -> None:
+def start_gx_worker() -> None:
     """Start, once, the process that imports great-expectations ahead of its use: the raw gate's
     first delivery waits for it. It ends with this one.
 

@@ -76,6 +76,18 @@ def raw_asset_spec(
     )
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """An entity extracted to its landing file, its raw audit running in the worker."""
+
+    key: dg.AssetKey
+    entity: Entity
+    window: Window | None
+    landing_file: Path
+    rows: int
+    validation: Validation[SuiteResult]
+
+
 def build_source_assets(
     source: str,
     entities: Sequence[Entity],
@@ -139,8 +151,12 @@ def build_source_assets(
         failures: list[SourceError] = []
         refused: list[str] = []
 
-        def land(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> dg.MaterializeResult | None:
-            """Load `delivery` if its audit passed, else refuse it; None when refused."""
+        def land(
+            con: duckdb.DuckDBPyConnection, delivery: Delivery | None
+        ) -> Iterator[dg.MaterializeResult]:
+            """Load `delivery` if its audit passed (its materialization), else refuse it."""
+            if delivery is None:
+                return
             entity, key = delivery.entity, delivery.key
             table = raw_table(source, entity)
             where = Where(context.run_id, source, entity.name, table)
@@ -173,7 +189,7 @@ def build_source_assets(
                         },
                     )
                 )
-                return None
+                return
             inserted, total = load_landing_file(
                 con, delivery.landing_file, table, entity, delivery.window
             )
@@ -191,12 +207,12 @@ def build_source_assets(
             )
             metadata = load_metadata(delivery.rows, inserted, total, delivery.window, counts)
             metadata["raw_checks_seconds"] = result.duration_s
-            return dg.MaterializeResult(asset_key=key, metadata=metadata)
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
         # Events first: their audit, the longest, runs in the worker while the inventories are
         # extracted. Each delivery is audited while the next is extracted, then loaded.
         ordered = sorted(selected, key=lambda key: by_key[key].kind != "events")
-        audited: list[Delivery] = []
+        previous: Delivery | None = None
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
         with warehouse.get_connection() as con:
@@ -219,10 +235,8 @@ def build_source_assets(
                     )
                 except AuthenticationError as error:
                     # Every entity of the source uses one credential: stop at the first refusal,
-                    # once the deliveries already extracted are landed.
-                    for delivery in audited:
-                        if (landed := land(con, delivery)) is not None:
-                            yield landed
+                    # once the delivery extracted before it is landed.
+                    yield from land(con, previous)
                     raise permanent_failure([str(error)]) from error
                 except SourceError as error:
                     # The other entities still land; this one keeps its last good data.
@@ -232,14 +246,15 @@ def build_source_assets(
                     context.log.error(f"{table} keeps its last good data: {error}")
                     failures.append(error)
                     continue
+                except Exception:
+                    # Anything else stops the source too, as it did before deliveries overlapped:
+                    # the delivery extracted before it still lands.
+                    yield from land(con, previous)
+                    raise
                 validation = submit_audit(landing_file, source, entity)
-                for delivery in audited:
-                    if (landed := land(con, delivery)) is not None:
-                        yield landed
-                audited = [Delivery(key, entity, entity_window, landing_file, rows, validation)]
-            for delivery in audited:
-                if (landed := land(con, delivery)) is not None:
-                    yield landed
+                yield from land(con, previous)
+                previous = Delivery(key, entity, entity_window, landing_file, rows, validation)
+            yield from land(con, previous)
         if refused or any(failure.permanent for failure in failures):
             raise permanent_failure(refused + [str(failure) for failure in failures])
         if failures:
@@ -249,18 +264,6 @@ def build_source_assets(
             )
 
     return extract
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """An entity extracted to its landing file, its raw audit running in the worker."""
-
-    key: dg.AssetKey
-    entity: Entity
-    window: Window | None
-    landing_file: Path
-    rows: int
-    validation: Validation[SuiteResult]
 
 
 def load_metadata(

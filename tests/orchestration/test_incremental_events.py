@@ -223,9 +223,9 @@ def test_the_backfill_command_lands_exactly_the_days_it_names(
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("AUDIT_EVENTS_START_DATE", FIRST_DAY.isoformat())
     monkeypatch.setattr("pipelines.definitions.defs", lambda: definitions)
-    monkeypatch.setattr("pipelines.workers.start_workers", lambda: None)
+    monkeypatch.setattr("pipelines.workers.start_gx_worker", lambda: None)
     monkeypatch.setattr("pipelines.workers.start_dbt_server", lambda: None)
-    monkeypatch.setattr(cli, "start_workers", lambda: None)
+    monkeypatch.setattr(cli, "start_gx_worker", lambda: None)
 
     # WHEN the operator backfills 27 to 29 October
     status = cli.main(
@@ -246,7 +246,7 @@ def test_a_backfill_before_the_first_day_of_history_is_refused(
     monkeypatch.setenv("AUDIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("AUDIT_EVENTS_START_DATE", "2026-10-01")
-    monkeypatch.setattr(cli, "start_workers", lambda: None)
+    monkeypatch.setattr(cli, "start_gx_worker", lambda: None)
 
     status = cli.main(["backfill", "--from", "2026-09-30", "--to", "2026-10-02"])
 

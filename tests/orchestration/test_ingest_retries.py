@@ -161,28 +161,41 @@ USERS = Entity(name="users", key=("id",), schema=pa.schema([("id", pa.string())]
 
 
 @dataclass
-class RefusedAfterApps(ScriptedSource):
-    """Extracts the applications, then its credential is refused on the users."""
+class FailingAfterApps(ScriptedSource):
+    """Extracts the applications, then fails on the users with `failure`."""
+
+    failure: Exception = field(default_factory=Exception)
 
     def extract(self, entity: str, window: Window | None = None) -> Iterator[pa.RecordBatch]:
         self.calls.append(entity)
         if entity == "users":
-            raise AuthenticationError("okta", "GET /api/v1/users was refused (HTTP 401)")
+            raise self.failure
         yield pa.RecordBatch.from_pylist([{"id": "0oa1"}, {"id": "0oa2"}], schema=APPS.schema)
 
 
-def test_a_refused_credential_still_lands_what_was_extracted_before_it(tmp_path: Path) -> None:
-    # A delivery is audited while the next entity is extracted: the refusal of the next must not
+@pytest.mark.parametrize(
+    ("failure", "attempts", "said"),
+    [
+        (AuthenticationError("okta", "GET /api/v1/users was refused (HTTP 401)"), 1, "Not retried"),
+        (ValueError("a connector's bug"), 1 + QUICK_RETRIES.max_retries, "a connector's bug"),
+    ],
+    ids=["refused credential", "unexpected error"],
+)
+def test_what_stops_a_source_still_lands_what_was_extracted_before_it(
+    tmp_path: Path, failure: Exception, attempts: int, said: str
+) -> None:
+    # A delivery is audited while the next entity is extracted: what stops the next must not
     # lose the one extracted already, whose audit was still running.
-    source = RefusedAfterApps(errors=[])
+    source = FailingAfterApps(errors=[], failure=failure)
 
     result = extract(tmp_path, source, [APPS, USERS])
 
     assert not result.success
-    assert source.calls == ["apps", "users"]
-    assert "Not retried" in failure_message(result)
-    [landed] = result.asset_materializations_for_node("extract_okta")
-    assert landed.asset_key == dg.AssetKey(["raw", "okta__apps"])
+    assert source.calls == ["apps", "users"] * attempts
+    [failure_event] = result.get_step_failure_events()
+    assert said in str(failure_event.step_failure_data.error)
+    landed = {m.asset_key for m in result.asset_materializations_for_node("extract_okta")}
+    assert landed == {dg.AssetKey(["raw", "okta__apps"])}
     warehouse = DuckDBResource(database=str(tmp_path / "warehouse.duckdb"))
     with warehouse.get_connection() as con:
         assert con.execute("select id from raw.okta__apps order by id").fetchall() == [
