@@ -6,10 +6,10 @@ events (a materialization per dbt model, check results, planned events), which c
 each: some 15 s of a refresh. `PooledSqliteEventLogStorage` keeps one small pool per database
 file (the index and the latest runs' files) and reuses it, and remembers which of Dagster's
 tables exist instead of opening one more engine to ask before each asset event (about 1.3 s of a
-first refresh). The files, tables and SQL are
-Dagster's own, so the UI, the daemon and any Dagster process read them as usual. Dagster already
-puts these files in write-ahead-log mode; commits here use `synchronous=normal`, which in that
-mode stays consistent after a crash of any process (only a power cut can lose the last events).
+first refresh). The files, tables and SQL are Dagster's own, so the UI, the daemon and any Dagster
+process read them as usual. Dagster already puts these files in write-ahead-log mode; commits here
+use `synchronous=normal`, which in that mode stays consistent after a crash of any process (only a
+power cut can lose the last events).
 
 The storage is selected in `$DAGSTER_HOME/dagster.yaml`, written by `dagster_settings`.
 """

@@ -96,11 +96,12 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
         except BaseException:
             dbt_tests.stop()
             raise
-        validated = time.monotonic()
         tests = dbt_tests.wait(PUBLISHED_TABLES)
+        # The suites' own time, in the worker: the wait for them also covered the report.
+        validating = sum(result.duration_s for result in suites.values())
         context.log.info(
             f"great-expectations: {sum(len(r.checks) for r in suites.values())} expectations on"
-            f" {len(suites)} tables in {validated - started:.1f} s; dbt's tests took"
+            f" {len(suites)} tables in {validating:.1f} s; dbt's tests took"
             f" {time.monotonic() - started:.1f} s"
         )
         with warehouse.get_connection() as con:
