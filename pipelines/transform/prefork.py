@@ -254,32 +254,38 @@ def _prepare(partial_parse: Path | None) -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
     for module in _PRELOAD:
         importlib.import_module(module)
-    skip_unlogged_debug_events()
+    skip_unlogged_events()
     try:
         _warm_up(partial_parse)
     except Exception as error:  # only costs the children time: they pay it themselves
         print(f"{CLIENT_SCRIPT}: dbt warm-up skipped: {error!r}", file=sys.stderr)
 
 
-def skip_unlogged_debug_events() -> None:
-    """Have dbt drop a debug event at once when none of its loggers would write it.
+def skip_unlogged_events() -> None:
+    """Have dbt drop a debug or info event at once when none of its loggers would write it.
 
     dbt builds every event into a protobuf message, and each of its loggers formats it into a
     line (JSON for dagster-dbt), before Python's logging discards the line by level. A refresh's
     dbt logs at info (standard output) and warn (file): its debug events, a few per node (every
-    query, its status, each connection), were built and formatted for nothing, about a tenth of
-    `dbt test`'s time. Nothing changes when a logger is at debug (`--debug`, `--log-level debug`)
-    or a callback listens (dbt's Python API): those get every event, as before. Patched in the
-    server only, so it reaches the dbt it forks and nothing else.
+    query, its status, each connection), were built and formatted for nothing.
+
+    dbt always registers one callback, its anonymous-usage tracker of behaviour-change warnings
+    (`dbt.tracking.track_behavior_change_warn`), which reads nothing else: that one does not count
+    as a listener. Nothing changes when a logger would write the event (`--debug`, `--log-level
+    debug`), when another callback listens (dbt's Python API), for warnings and errors (which
+    `--warn-error` may turn into failures), or for what dbt prints whatever the level (`dbt show`,
+    `dbt compile`'s SQL). Patched in the server only, so it reaches the dbt it forks and nothing
+    else.
     """
+    from dbt.tracking import track_behavior_change_warn
     from dbt_common.events.base_types import EventLevel
     from dbt_common.events.event_manager import EventManager
-    from dbt_common.events.logger import _log_level_map
+    from dbt_common.events.logger import PRINT_EVENT_NAMES, _log_level_map
 
     fire = EventManager.fire_event
-    if getattr(fire, "skips_unlogged_debug_events", False):
+    if getattr(fire, "skips_unlogged_events", False):
         return
-    debug = _log_level_map[EventLevel.DEBUG]
+    warn = _log_level_map[EventLevel.WARN]
 
     def fire_event(
         self: EventManager,
@@ -288,16 +294,18 @@ def skip_unlogged_debug_events() -> None:
         node: Any = None,
         force_warn_or_error_handling: bool = False,
     ) -> None:
+        severity = _log_level_map[level or e.level_tag()]
         if (
-            not self.callbacks
+            severity < warn
             and not force_warn_or_error_handling
-            and _log_level_map[level or e.level_tag()] <= debug
-            and all(_log_level_map[logger.level] > debug for logger in self.loggers)
+            and all(callback is track_behavior_change_warn for callback in self.callbacks)
+            and all(_log_level_map[logger.level] > severity for logger in self.loggers)
+            and type(e).__name__ not in PRINT_EVENT_NAMES
         ):
             return
         fire(self, e, level, node, force_warn_or_error_handling)
 
-    fire_event.skips_unlogged_debug_events = True  # type: ignore[attr-defined]
+    fire_event.skips_unlogged_events = True  # type: ignore[attr-defined]
     EventManager.fire_event = fire_event  # type: ignore[method-assign]
 
 

@@ -157,17 +157,19 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """An EventManager as the server's dbt has it, recording the lines its loggers write."""
     from dbt_common.events.event_manager import EventManager
 
-    from pipelines.transform.prefork import skip_unlogged_debug_events
+    from pipelines.transform.prefork import skip_unlogged_events
 
     monkeypatch.setattr(EventManager, "fire_event", EventManager.fire_event)  # restored after
-    skip_unlogged_debug_events()
-    skip_unlogged_debug_events()  # once is enough: applying it again changes nothing
+    skip_unlogged_events()
+    skip_unlogged_events()  # once is enough: applying it again changes nothing
     return []
 
 
 def manager_logging_at(level: str, written: list[str]) -> object:
+    """A manager with one logger at `level`, and the callback every dbt command registers."""
     import io
 
+    from dbt.tracking import track_behavior_change_warn
     from dbt_common.events.base_types import EventLevel
     from dbt_common.events.event_manager import EventManager
     from dbt_common.events.logger import LineFormat, LoggerConfig
@@ -179,6 +181,7 @@ def manager_logging_at(level: str, written: list[str]) -> object:
             name=level, level=EventLevel(level), line_format=LineFormat.Json, output_stream=stream
         )
     )
+    manager.add_callback(track_behavior_change_warn)
     [logger] = manager.loggers
     write_line = logger.write_line
 
@@ -190,30 +193,61 @@ def manager_logging_at(level: str, written: list[str]) -> object:
     return manager
 
 
-def test_a_debug_event_no_logger_writes_is_dropped_before_it_is_built(
+def test_dbt_registers_its_behaviour_change_tracker_in_every_command(tmp_path: Path) -> None:
+    """The callback the patch disregards is the one dbt itself registers, and the only one."""
+    from types import SimpleNamespace
+
+    from dbt.events.logging import setup_event_logger
+    from dbt.tracking import track_behavior_change_warn
+    from dbt_common.events.event_manager_client import get_event_manager
+
+    flags = SimpleNamespace(
+        LOG_PATH=str(tmp_path), LOG_LEVEL="info", LOG_FORMAT="text", QUIET=False, DEBUG=False,
+        USE_COLORS=False, LOG_CACHE_EVENTS=False, LOG_LEVEL_FILE="none",
+    )  # fmt: skip
+    setup_event_logger(flags)
+
+    assert get_event_manager().callbacks == [track_behavior_change_warn]
+
+
+def test_an_event_no_logger_writes_is_dropped_before_it_is_built(events: list[str]) -> None:
+    from dbt.adapters.events.types import SQLQuery
+    from dbt.events.types import LogTestResult
+    from dbt_common.events.types import Note
+
+    informed = manager_logging_at("info", events)
+    warned: list[str] = []
+    quiet = manager_logging_at("warn", warned)
+
+    informed.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
+    informed.fire_event(Note(msg="built"))
+    for status in ("pass", "fail"):  # as dbt's test task logs a result
+        quiet.fire_event(
+            LogTestResult(name="unique_x", status=status, index=1, num_models=1, execution_time=0),
+            level=LogTestResult.status_to_level(status),
+        )
+
+    assert events == ["Note"]
+    assert warned == ["LogTestResult"]  # the failure; the pass was dropped
+
+
+def test_a_logger_at_the_level_another_callback_or_a_print_still_gets_the_event(
     events: list[str],
 ) -> None:
     from dbt.adapters.events.types import SQLQuery
-    from dbt_common.events.types import Note
-
-    manager = manager_logging_at("info", events)
-
-    manager.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
-    manager.fire_event(Note(msg="built"))
-
-    assert events == ["Note"]
-
-
-def test_a_logger_at_debug_or_a_callback_still_gets_every_event(events: list[str]) -> None:
-    from dbt.adapters.events.types import SQLQuery
+    from dbt_common.events.types import PrintEvent
 
     manager = manager_logging_at("debug", events)
-    quiet = manager_logging_at("info", [])
+    printed: list[str] = []
+    quiet = manager_logging_at("warn", printed)
+    listened = manager_logging_at("info", [])
     heard: list[str] = []
-    quiet.add_callback(lambda msg: heard.append(msg.info.name))
+    listened.add_callback(lambda msg: heard.append(msg.info.name))
 
     manager.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
-    quiet.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
+    quiet.fire_event(PrintEvent(msg="what dbt show prints"))
+    listened.fire_event(SQLQuery(conn_name="master", sql="select 1", node_info={}))
 
     assert events == ["SQLQuery"]
+    assert printed == ["PrintEvent"]
     assert heard == ["SQLQuery"]
