@@ -4,6 +4,7 @@ Knows nothing of Dagster: the publish step calls `write_audit_report` on the can
 publication, and anyone can call it on a publication of their own.
 """
 
+from reporting.charts import warm_up
 from reporting.page import render_audit_report, write_audit_report
 
-__all__ = ["render_audit_report", "write_audit_report"]
+__all__ = ["render_audit_report", "warm_up", "write_audit_report"]

@@ -102,6 +102,16 @@ def _render(draft: Draft) -> Chart:
     )
 
 
+def warm_up() -> None:
+    """Draw a one-point chart, unseen, so vl-convert's JavaScript engine is running.
+
+    Its first drawing in a process costs most of a CPU-second; a caller with time to spare before
+    the report is due (the refresh, while dbt builds) pays it then instead.
+    """
+    spec = alt.Chart(pd.DataFrame({"x": [0]})).mark_point().encode(x="x:Q").to_dict()
+    vlc.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+
+
 def _json_safe(value: Any) -> Any:
     """NaN as null: pandas' string columns keep missing values as NaN, which JSON cannot hold."""
     if isinstance(value, float) and not math.isfinite(value):

@@ -8,8 +8,10 @@ whatever pruning later removes, and follows a rollback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from pipelines.publish.publication import Publication
@@ -25,6 +27,26 @@ def write_candidate_report(candidate: Path) -> None:
     from reporting import write_audit_report
 
     write_audit_report(candidate / "audit.duckdb", candidate / REPORT)
+
+
+def warm_up_report_renderer() -> threading.Thread:
+    """Import the report's renderer and start its drawing engine, in a thread of this process.
+
+    The gate writes the candidate's report while dbt's tests and great-expectations keep both
+    cores busy: altair's and pandas' import and vl-convert's first drawing (about 2 CPU-seconds)
+    cost the gate less when a step that only waits on dbt pays them. A warm-up that fails costs
+    nothing: writing the report says what is wrong.
+    """
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            from reporting import warm_up
+
+            warm_up()
+
+    thread = threading.Thread(target=run, name="report-renderer-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def report_of(publication: Publication) -> Path:

@@ -26,6 +26,7 @@ from dagster_dbt import (
 )
 from packaging import version
 
+from pipelines.publish.report import warm_up_report_renderer
 from pipelines.resources import AuditSettings
 from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.transform import prefork
@@ -201,6 +202,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, audit: AuditSettings
     ) -> Iterator[Any]:
         """Build the dbt models, seeds and snapshots of the audit as of the audit date."""
+        # This process only relays dbt's events while dbt builds: time to get the quality
+        # gate's report renderer ready, which the gate would pay with both cores busy.
+        warm_up_report_renderer()
         # The project's own target folder, not one per run: dbt's partial parsing then saves
         # seconds on every refresh.
         with audit_date_for_dbt(audit.as_of):

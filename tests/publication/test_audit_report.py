@@ -20,7 +20,12 @@ import yaml
 
 from data_quality.fingerprint import table_fingerprint
 from pipelines.publish.publication import Publication, current, publish, rollback
-from pipelines.publish.report import REPORT, offer_latest_report, write_candidate_report
+from pipelines.publish.report import (
+    REPORT,
+    offer_latest_report,
+    warm_up_report_renderer,
+    write_candidate_report,
+)
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 AS_OF = date(2026, 10, 31)
@@ -435,3 +440,15 @@ def test_a_report_that_cannot_be_written_publishes_nothing(tmp_path: Path) -> No
     assert current(paths).publication_id == first.publication_id
     assert (first.directory / REPORT).exists()
     assert sorted(p.name for p in paths.publications.iterdir()) == [first.publication_id]
+
+
+def test_the_renderer_warm_up_draws_with_the_installed_vl_convert() -> None:
+    """The refresh warms the renderer up in a thread that swallows errors: a warm-up chart the
+    installed altair or vl-convert rejects would silently cost the gate its head start."""
+    from reporting import warm_up
+
+    warm_up()  # raises if vl-convert cannot draw it
+
+    thread = warm_up_report_renderer()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
