@@ -100,3 +100,91 @@ def test_a_table_found_once_is_not_looked_up_again(
     assert found == [True, True, True]
     assert missing == [False, False]
     assert asked == ["asset_event_tags", "no_such_table", "no_such_table"]
+
+
+DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-01-11")
+
+
+@dg.asset(partitions_def=DAYS, backfill_policy=dg.BackfillPolicy.single_run())
+def events_by_day() -> None:
+    return None
+
+
+def materialize_ten_days(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [events_by_day],
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": "2026-01-01",
+            "dagster/asset_partition_range_end": "2026-01-10",
+        },
+    )
+
+
+def test_a_partitioned_steps_events_are_stored_in_batches_dagster_reads_back(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches: list[int] = []
+    store = PooledSqliteEventLogStorage.store_event_batch
+
+    def counted(storage: PooledSqliteEventLogStorage, events: list) -> None:
+        batches.append(len(events))
+        store(storage, events)
+
+    monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event_batch", counted)
+    with instance_at(home) as instance:
+        run_id = materialize_ten_days(instance).run_id
+
+    with instance_at(home, "telemetry:\n  enabled: false\n") as plain:
+        kinds = [record.dagster_event_type for record in plain.all_logs(run_id)]
+        materialized = plain.get_materialized_partitions(dg.AssetKey("events_by_day"))
+
+    assert batches == [10, 10]  # the run's planned events, then its materializations
+    assert kinds.count(dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED) == 10
+    assert kinds.count(dg.DagsterEventType.ASSET_MATERIALIZATION) == 10
+    assert materialized == {f"2026-01-{day:02d}" for day in range(1, 11)}
+
+
+def test_a_batch_that_fails_keeps_none_of_its_events(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dagster then stores the batch's events one by one: none may be there twice."""
+    stored: list[str] = []
+    store = PooledSqliteEventLogStorage.store_event
+
+    def failing_on_the_third(storage: PooledSqliteEventLogStorage, event: object) -> None:
+        if storage._batch is not None and len(stored) == 2:
+            raise OSError("disk full")
+        stored.append("event")
+        store(storage, event)
+
+    with instance_at(home) as instance:
+        run_id = dg.materialize([one_table], instance=instance).run_id
+        storage = instance.event_log_storage
+        before = len(instance.all_logs(run_id))
+        batch = list(instance.all_logs(run_id))[:4]
+        monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event", failing_on_the_third)
+        with pytest.raises(OSError, match="disk full"):
+            storage.store_event_batch(batch)
+        after = len(instance.all_logs(run_id))
+
+    assert stored == ["event", "event"]
+    assert after == before
+
+
+def test_an_asset_key_column_found_once_is_not_looked_up_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dagster reads its asset-key table's columns before storing each asset event."""
+    asked: list[str] = []
+    lookup = SqliteEventLogStorage._has_asset_key_col_on_connection
+
+    def counted(storage: SqliteEventLogStorage, conn: object, column: str) -> bool:
+        asked.append(column)
+        return lookup(storage, conn, column)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "_has_asset_key_col_on_connection", counted)
+    with instance_at(home) as instance:
+        dg.materialize([tables], instance=instance)
+
+    assert asked == ["last_materialization_timestamp"]
