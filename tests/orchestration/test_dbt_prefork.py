@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,3 +252,73 @@ def test_a_logger_at_the_level_another_callback_or_a_print_still_gets_the_event(
     assert events == ["SQLQuery"]
     assert printed == ["PrintEvent"]
     assert heard == ["SQLQuery"]
+
+
+def test_dbt_caches_a_macros_template_by_its_source_text() -> None:
+    """The server compiles macros' templates ahead for its children: a macro edited since then
+    must miss that cache, not run its old text."""
+    from types import SimpleNamespace
+
+    from dbt_common.clients.jinja import template_cache
+
+    old = SimpleNamespace(unique_id="macro.p.m", macro_sql="{% macro m() %}1{% endmacro %}")
+    edited = SimpleNamespace(unique_id="macro.p.m", macro_sql="{% macro m() %}2{% endmacro %}")
+
+    first = template_cache.get_node_template(old)
+
+    assert template_cache.get_node_template(old) is first
+    assert template_cache.get_node_template(edited) is not first
+
+
+def test_the_template_warmer_compiles_in_order_and_stops_whenever_paused() -> None:
+    from pipelines.transform.prefork import TemplateWarmer
+
+    compiled: list[int] = []
+
+    def compile_(macro: int) -> None:
+        time.sleep(0.01)
+        compiled.append(macro)
+
+    warmer = TemplateWarmer(range(40), compile_)
+    warmer.resume()
+    assert wait_for(lambda: len(compiled) >= 3, timeout=10)
+    warmer.pause()
+    paused_at = len(compiled)
+    time.sleep(0.05)
+
+    # paused: nothing compiles, no thread of it runs (the server may fork)
+    assert len(compiled) == paused_at < 40
+    assert not [t for t in threading.enumerate() if t.name == "dbt-templates"]
+    warmer.resume()
+    assert wait_for(lambda: warmer.remaining == 0 and len(compiled) == 40, timeout=10)
+    warmer.pause()
+    assert compiled == list(range(40))
+
+
+def test_macros_the_nodes_call_come_first_with_the_macros_they_call() -> None:
+    from types import SimpleNamespace
+
+    from pipelines.transform.prefork import macros_by_likely_use
+
+    def macro(name: str, *calls: str) -> SimpleNamespace:
+        return SimpleNamespace(name=name, depends_on=SimpleNamespace(macros=list(calls)))
+
+    macros = {
+        "macro.dbt.unused": macro("unused"),
+        "macro.dbt.helper": macro("helper"),
+        "macro.p.money": macro("money", "macro.dbt.helper"),
+        "macro.dbt.materialization_table_snowflake": macro("materialization_table_snowflake"),
+        "macro.dbt.materialization_table_default": macro("materialization_table_default"),
+    }
+    node = SimpleNamespace(depends_on=SimpleNamespace(macros=["macro.p.money"]))
+    manifest = SimpleNamespace(macros=macros, nodes={"model.p.one": node})
+
+    ordered = [m.name for m in macros_by_likely_use(manifest)]
+
+    assert ordered == [
+        "materialization_table_default",
+        "money",
+        "helper",
+        "unused",
+        "materialization_table_snowflake",
+    ]
