@@ -41,6 +41,19 @@ def instance_at(home: Path, settings: str | None = None) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
+def calls_to(monkeypatch: pytest.MonkeyPatch, owner: type, method: str) -> list[tuple]:
+    """The arguments (after the storage) of each call to `owner.method`, which still runs."""
+    calls: list[tuple] = []
+    original = getattr(owner, method)
+
+    def recorded(storage: object, *args: object) -> object:
+        calls.append(args)
+        return original(storage, *args)
+
+    monkeypatch.setattr(owner, method, recorded)
+    return calls
+
+
 def test_the_settings_select_the_pooled_storage_and_no_telemetry(home: Path) -> None:
     settings = yaml.safe_load((home / "dagster.yaml").read_text(encoding="utf-8"))
 
@@ -84,14 +97,7 @@ def test_a_table_found_once_is_not_looked_up_again(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Dagster asks whether its asset-tags table exists before storing each tagged asset event."""
-    asked: list[str] = []
-    lookup = SqliteEventLogStorage.has_table
-
-    def counted(storage: SqliteEventLogStorage, table: str) -> bool:
-        asked.append(table)
-        return lookup(storage, table)
-
-    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counted)
+    asked = calls_to(monkeypatch, SqliteEventLogStorage, "has_table")
     with instance_at(home) as instance:
         storage = instance.event_log_storage
         found = [storage.has_table("asset_event_tags") for _ in range(3)]
@@ -99,7 +105,7 @@ def test_a_table_found_once_is_not_looked_up_again(
 
     assert found == [True, True, True]
     assert missing == [False, False]
-    assert asked == ["asset_event_tags", "no_such_table", "no_such_table"]
+    assert asked == [("asset_event_tags",), ("no_such_table",), ("no_such_table",)]
 
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-01-11")
@@ -124,14 +130,7 @@ def materialize_ten_days(instance: dg.DagsterInstance) -> dg.ExecuteInProcessRes
 def test_a_partitioned_steps_events_are_stored_in_batches_dagster_reads_back(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    batches: list[int] = []
-    store = PooledSqliteEventLogStorage.store_event_batch
-
-    def counted(storage: PooledSqliteEventLogStorage, events: list) -> None:
-        batches.append(len(events))
-        store(storage, events)
-
-    monkeypatch.setattr(PooledSqliteEventLogStorage, "store_event_batch", counted)
+    batches = calls_to(monkeypatch, PooledSqliteEventLogStorage, "store_event_batch")
     with instance_at(home) as instance:
         run_id = materialize_ten_days(instance).run_id
 
@@ -139,7 +138,8 @@ def test_a_partitioned_steps_events_are_stored_in_batches_dagster_reads_back(
         kinds = [record.dagster_event_type for record in plain.all_logs(run_id)]
         materialized = plain.get_materialized_partitions(dg.AssetKey("events_by_day"))
 
-    assert batches == [10, 10]  # the run's planned events, then its materializations
+    # the run's planned events, then its materializations
+    assert [len(events) for (events,) in batches] == [10, 10]
     assert kinds.count(dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED) == 10
     assert kinds.count(dg.DagsterEventType.ASSET_MATERIALIZATION) == 10
     assert materialized == {f"2026-01-{day:02d}" for day in range(1, 11)}
@@ -176,15 +176,8 @@ def test_an_asset_key_column_found_once_is_not_looked_up_again(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Dagster reads its asset-key table's columns before storing each asset event."""
-    asked: list[str] = []
-    lookup = SqliteEventLogStorage._has_asset_key_col_on_connection
-
-    def counted(storage: SqliteEventLogStorage, conn: object, column: str) -> bool:
-        asked.append(column)
-        return lookup(storage, conn, column)
-
-    monkeypatch.setattr(SqliteEventLogStorage, "_has_asset_key_col_on_connection", counted)
+    asked = calls_to(monkeypatch, SqliteEventLogStorage, "_has_asset_key_col_on_connection")
     with instance_at(home) as instance:
         dg.materialize([tables], instance=instance)
 
-    assert asked == ["last_materialization_timestamp"]
+    assert [column for _connection, column in asked] == ["last_materialization_timestamp"]
