@@ -87,7 +87,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         """Store `events` as Dagster's `store_event` does, in one transaction per file.
 
-        Should the batch fail, nothing of it is kept: Dagster then stores its events one by one.
+        Should an event fail to be stored, nothing of the batch is kept, and Dagster then stores
+        its events one by one. (A commit failing on one file after another committed, such as a
+        full disk, would keep part of it, as Dagster's own one-event writes to two files can.)
         """
         with self._db_lock:
             self._batch, self._batch_thread = {}, threading.get_ident()

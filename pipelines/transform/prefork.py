@@ -9,8 +9,10 @@ standard streams to the server; the server forks a child that runs dbt on those 
 dagster-dbt reads dbt's JSON log as it always does, and the client exits with dbt's exit code.
 
 Each command runs in a fresh fork, as a fresh `dbt` process would: no state of one command leaks
-into the next, and the server itself never runs dbt. Without the server (the Dagster UI's runs,
-Windows, a server that died) the client simply becomes dbt.
+into the next, and the server itself never runs dbt. What a child does inherit is compiled code:
+dbt's serialisers, and the project's macro templates in dbt's own cache, keyed by each macro's
+text. Without the server (the Dagster UI's runs, Windows, a server that died) the client simply
+becomes dbt.
 """
 
 from __future__ import annotations
@@ -401,7 +403,8 @@ def _warm_up(partial_parse: Path | None) -> Any:
 
     dbt's dataclasses compile their JSON schemas and their msgpack/JSON converters on first use:
     2-3 s of every command that reads the partial-parse manifest and writes `manifest.json`. Only
-    classes are touched, no dbt state: nothing of this reaches a child but compiled code.
+    classes are touched, no dbt state: nothing of this reaches a child but compiled code. (The
+    manifest itself reaches no child either: `TemplateWarmer` only reads its macros' text.)
     """
     from dbt.adapters.duckdb.credentials import DuckDBCredentials
     from dbt.contracts.graph.manifest import Manifest
