@@ -111,7 +111,10 @@ def test_a_table_found_once_is_not_looked_up_again(
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01", end_date="2026-01-11")
 
 
-@dg.asset(partitions_def=DAYS, backfill_policy=dg.BackfillPolicy.single_run())
+@dg.multi_asset(  # as the extract steps declare their event feeds: a range of days, one run
+    specs=[dg.AssetSpec("events_by_day", partitions_def=DAYS)],
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
 def events_by_day() -> None:
     return None
 
