@@ -7,7 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -97,9 +97,17 @@ def serve_sample_company(
 
 @contextmanager
 def serve_sample_company_apart(
-    directory: Path, *, scale: str = "S", seed: int = 42, as_of: date = sample_company.DEFAULT_AS_OF
+    directory: Path,
+    *,
+    scale: str = "S",
+    seed: int = 42,
+    as_of: date = sample_company.DEFAULT_AS_OF,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[SampleEnvironment]:
     """`serve_sample_company` in a process of its own, as a real company's systems are.
+
+    `meanwhile` runs here while the server generates the company: the demo loads its pipeline,
+    seconds of imports that no longer wait for the company, nor the company for them.
 
     Served from this process, the emulators' threads held its interpreter lock while they encoded
     the pages the connectors waited for, one core for both sides; apart, each page is produced
@@ -114,6 +122,8 @@ def serve_sample_company_apart(
         text=True,
     )
     try:
+        if meanwhile is not None:
+            meanwhile()
         ready = server.stdout.readline()
         if not ready:
             raise RuntimeError(
