@@ -266,6 +266,7 @@ def _prepare(partial_parse: Path | None, macros: list[Any]) -> None:
     for module in _PRELOAD:
         importlib.import_module(module)
     skip_unlogged_events()
+    build_event_messages_when_read()
     try:
         manifest = _warm_up(partial_parse)
     except Exception as error:  # only costs the children time: they pay it themselves
@@ -395,6 +396,49 @@ def skip_unlogged_events() -> None:
 
     fire_event.skips_unlogged_events = True  # type: ignore[attr-defined]
     EventManager.fire_event = fire_event  # type: ignore[method-assign]
+
+
+def build_event_messages_when_read() -> None:
+    """Have a dbt event build its protobuf message when it is first read, not when it is created.
+
+    dbt fires its events as `fire_event(SQLQuery(...))`: the constructor parses its keywords into a
+    protobuf message (`ParseDict`), a tenth of a forked `dbt test`, before `skip_unlogged_events`
+    drops most of them unread. Now the keywords wait in the event, and the message is built on
+    first read: when a logger or a callback receives the event, or when anything reads or sets one
+    of its fields. A keyword dbt cannot parse is reported then, as dbt reports it. Patched in the
+    server only, like `skip_unlogged_events`.
+    """
+    from dbt_common.events.base_types import BaseEvent
+
+    build = BaseEvent.__init__
+    if getattr(build, "deferred", False):
+        return
+
+    def keep_keywords(self: BaseEvent, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "_keywords", (args, kwargs))
+
+    def message(self: BaseEvent) -> Any:
+        try:
+            return object.__getattribute__(self, "pb_msg")
+        except AttributeError:
+            # An event made without its constructor (a copy) has no keywords: AttributeError.
+            args, kwargs = object.__getattribute__(self, "_keywords")
+            build(self, *args, **kwargs)
+            return object.__getattribute__(self, "pb_msg")
+
+    def get_field(self: BaseEvent, key: str) -> Any:
+        return message(self) if key == "pb_msg" else getattr(message(self), key)
+
+    def set_field(self: BaseEvent, key: str, value: Any) -> None:
+        if key == "pb_msg":
+            object.__setattr__(self, key, value)
+        else:
+            setattr(message(self), key, value)
+
+    keep_keywords.deferred = True  # type: ignore[attr-defined]
+    BaseEvent.__init__ = keep_keywords  # type: ignore[method-assign]
+    BaseEvent.__getattr__ = get_field  # type: ignore[method-assign]
+    BaseEvent.__setattr__ = set_field  # type: ignore[method-assign]
 
 
 def _warm_up(partial_parse: Path | None) -> Any:

@@ -156,13 +156,17 @@ def test_killing_the_client_stops_its_dbt(server: DbtServer, project: Path) -> N
 @pytest.fixture
 def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """An EventManager as the server's dbt has it, recording the lines its loggers write."""
+    from dbt_common.events.base_types import BaseEvent
     from dbt_common.events.event_manager import EventManager
 
-    from pipelines.transform.prefork import skip_unlogged_events
+    from pipelines.transform.prefork import build_event_messages_when_read, skip_unlogged_events
 
     monkeypatch.setattr(EventManager, "fire_event", EventManager.fire_event)  # restored after
-    skip_unlogged_events()
-    skip_unlogged_events()  # once is enough: applying it again changes nothing
+    for method in ("__init__", "__getattr__", "__setattr__"):
+        monkeypatch.setattr(BaseEvent, method, getattr(BaseEvent, method))
+    for _ in range(2):  # once is enough: applying them again changes nothing
+        skip_unlogged_events()
+        build_event_messages_when_read()
     return []
 
 
@@ -252,6 +256,38 @@ def test_a_logger_at_the_level_another_callback_or_a_print_still_gets_the_event(
     assert events == ["SQLQuery"]
     assert printed == ["PrintEvent"]
     assert heard == ["SQLQuery"]
+
+
+def test_an_event_builds_its_message_only_once_it_is_read(events: list[str]) -> None:
+    from dbt.adapters.events.types import SQLQuery
+
+    # GIVEN events with a keyword dbt cannot parse, which it reports when it builds the message
+    # (and, under pytest, raises)
+    informed = manager_logging_at("info", events)
+    debugged = manager_logging_at("debug", events)
+    dropped = SQLQuery(conn_name="master", sql="select 1", node_info={}, no_such_field=1)
+    written = SQLQuery(conn_name="master", sql="select 1", node_info={}, no_such_field=1)
+
+    # WHEN one is fired where no logger writes it, THEN its message is never built
+    informed.fire_event(dropped)
+    assert events == []
+    # WHEN the other reaches a logger, THEN it is built then, and the bad keyword reported
+    with pytest.raises(Exception, match=r"\[SQLQuery\]: Unable to parse .*no_such_field"):
+        debugged.fire_event(written)
+
+
+def test_a_deferred_event_reads_and_writes_its_fields_as_dbt_built_it(events: list[str]) -> None:
+    from dbt.adapters.events.types import SQLQuery
+
+    manager = manager_logging_at("debug", events)
+    query = SQLQuery(conn_name="master", sql="select 1", node_info={})
+    assert query.sql == "select 1"
+    query.conn_name = "model.audit.applications"
+    manager.fire_event(query)
+
+    assert events == ["SQLQuery"]
+    assert query.to_dict()["conn_name"] == "model.audit.applications"
+    assert "select 1" in query.message()
 
 
 def test_dbt_caches_a_macros_template_by_its_source_text() -> None:
