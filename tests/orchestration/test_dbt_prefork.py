@@ -290,6 +290,39 @@ def test_a_deferred_event_reads_and_writes_its_fields_as_dbt_built_it(events: li
     assert "select 1" in query.message()
 
 
+def test_dbt_compiles_a_text_once_and_renders_it_with_each_calls_globals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dbt.clients.jinja
+    import dbt_common.clients.jinja
+    import jinja2
+
+    from pipelines.transform.prefork import compile_each_template_once
+
+    for module in (dbt.clients.jinja, dbt_common.clients.jinja):
+        monkeypatch.setattr(module, "get_template", module.get_template)  # restored after
+    compile_each_template_once()
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(source)
+        return compile_(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    render = dbt.clients.jinja.get_rendered
+
+    # as dbt renders a test's arguments: natively, in each test's own context
+    assert render("{{ rows * 2 }}", {"rows": 1}, native=True) == 2
+    assert render("{{ rows * 2 }}", {"rows": 5}, native=True) == 10
+    assert render("{{ rows * 2 }}", {"rows": 5}) == "10"  # text, not native: its own code
+    assert render("{{ rows * 3 }}", {"rows": 5}) == "15"
+    with pytest.raises(Exception, match="Compilation Error\\n  unexpected '}'"):  # dbt's error
+        render("{{ rows * }", {"rows": 5})
+
+    assert compiled == ["{{ rows * 2 }}", "{{ rows * 2 }}", "{{ rows * 3 }}", "{{ rows * }"]
+
+
 def test_dbt_caches_a_macros_template_by_its_source_text() -> None:
     """The server compiles macros' templates ahead for its children: a macro edited since then
     must miss that cache, not run its old text."""
