@@ -268,6 +268,7 @@ def _prepare(partial_parse: Path | None, macros: list[Any]) -> None:
     skip_unlogged_events()
     build_event_messages_when_read()
     compile_each_template_once()
+    reuse_type_testers()
     try:
         manifest = _warm_up(partial_parse)
     except Exception as error:  # only costs the children time: they pay it themselves
@@ -481,6 +482,36 @@ def compile_each_template_once() -> None:
     # dbt's renderer imported the function by name; dbt-common's template cache looks it up.
     dbt.clients.jinja.get_template = get_template
     dbt_common.clients.jinja.get_template = get_template
+
+
+def reuse_type_testers() -> None:
+    """Have dbt make one agate type tester per set of text columns, not one per query result.
+
+    dbt turns each fetched result (every data test's) into an agate table, with a type tester
+    built for the call: seven agate types, whose date types each set up a `parsedatetime`
+    calendar, 7% of `dbt test`. A tester holds no state between tables (dbt already shares its
+    default one), so one per set of text columns and null spellings serves every table. Patched in
+    the server only, like `skip_unlogged_events`.
+    """
+    import dbt_common.clients.agate_helper as agate_helper
+
+    build = agate_helper.build_type_tester
+    if getattr(build, "reused", False):
+        return
+    testers: dict[tuple[frozenset[str], tuple[str, ...] | None], Any] = {}
+
+    def build_type_tester(
+        text_columns: Iterable[str], string_null_values: Iterable[str] | None = ("null", "")
+    ) -> Any:
+        nulls = None if string_null_values is None else tuple(string_null_values)
+        key = (frozenset(text_columns), nulls)
+        tester = testers.get(key)
+        if tester is None:
+            tester = testers[key] = build(key[0], string_null_values=nulls)
+        return tester
+
+    build_type_tester.reused = True  # type: ignore[attr-defined]
+    agate_helper.build_type_tester = build_type_tester
 
 
 def _warm_up(partial_parse: Path | None) -> Any:

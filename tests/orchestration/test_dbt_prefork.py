@@ -323,6 +323,30 @@ def test_dbt_compiles_a_text_once_and_renders_it_with_each_calls_globals(
     assert compiled == ["{{ rows * 2 }}", "{{ rows * 2 }}", "{{ rows * 3 }}", "{{ rows * }"]
 
 
+def test_results_share_a_type_tester_and_keep_their_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dbt_common.clients.agate_helper as agate_helper
+
+    from pipelines.transform.prefork import reuse_type_testers
+
+    monkeypatch.setattr(agate_helper, "build_type_tester", agate_helper.build_type_tester)
+    reuse_type_testers()
+    build = agate_helper.build_type_tester
+
+    # as dbt reads a test's result: the text column keeps "005", the number is a number
+    first = agate_helper.table_from_data_flat(
+        [{"code": "005", "failures": 2}], ["code", "failures"]
+    )
+    again = agate_helper.table_from_data_flat([{"code": "", "failures": 0}], ["code", "failures"])
+    numbers = agate_helper.table_from_rows([["005", "null"]], ["code", "failures"])
+
+    assert list(first.rows[0]) == ["005", 2]
+    assert list(again.rows[0]) == ["", 0]  # an empty text stays text, not null
+    assert list(numbers.rows[0]) == [5, None]  # no text columns: dbt's default tester
+    assert build({"code"}, ()) is build(["code"], [])
+    assert build({"code"}, ()) is not build({"code"})  # other null spellings, another tester
+    assert build((), ()) is not build({"code"}, ())
+
+
 def test_dbt_caches_a_macros_template_by_its_source_text() -> None:
     """The server compiles macros' templates ahead for its children: a macro edited since then
     must miss that cache, not run its old text."""
