@@ -371,3 +371,22 @@ def test_a_table_that_changes_during_validation_fails_the_suite(warehouse, monke
 def test_check_names_must_be_unique_within_a_suite() -> None:
     with pytest.raises(ValueError, match="not unique"):
         Suite(table="seats", checks=(SEATS.checks[0], SEATS.checks[0]))
+
+
+def test_an_expectations_configuration_is_kept_until_one_of_its_fields_is_set() -> None:
+    from data_quality.checks import load_gx
+    from data_quality.runner import _memoise_expectation_configurations
+
+    gx = load_gx()
+    _memoise_expectation_configurations()  # as the validator does; applying it again is harmless
+    seats = gx.expectations.ExpectColumnValuesToBeBetween(column="seats", min_value=0)
+
+    first = seats.configuration
+    assert seats.configuration is first  # GX reads it ~80 times per validation: built once
+    seats.max_value = 10
+    changed = seats.configuration
+    assert changed is not first
+    assert (changed.kwargs["min_value"], changed.kwargs["max_value"]) == (0, 10)
+    copied = seats.copy(update={"min_value": 1})
+    assert copied.configuration.kwargs["min_value"] == 1
+    assert seats.configuration.kwargs["min_value"] == 0
