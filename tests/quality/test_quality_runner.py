@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import duckdb
+import numpy as np
 import pytest
 
 from data_quality.checks import Check, Suite, expect, load_gx
@@ -390,3 +391,27 @@ def test_an_expectations_configuration_is_kept_until_one_of_its_fields_is_set() 
     copied = seats.copy(update={"min_value": 1})
     assert copied.configuration.kwargs["min_value"] == 1
     assert seats.configuration.kwargs["min_value"] == 0
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        {"column": "seats", "batch_id": "abc", "row_condition": None, "condition_parser": None},
+        {"column": "seats", "min_value": 0, "max_value": 10.5, "strict_min": False},
+        {"column": "seats", "max_value": float("inf"), "mostly": 1.0},
+        {"column": "seats", "min_value": float("nan")},  # GX writes NaN as null
+        {"column_list": ["a", "b"], "ignore_row_if": "all_values_are_missing"},
+        {"column": "seats", "value": np.int64(3)},
+        {"column": "seats"},
+        {},
+    ],
+)
+def test_a_metric_id_is_the_one_gx_itself_makes(keywords: dict) -> None:
+    load_gx()
+    from great_expectations.core.id_dict import IDDict
+
+    from data_quality.runner import _hash_plain_metric_keywords_directly
+
+    _hash_plain_metric_keywords_directly()
+
+    assert IDDict(keywords).to_id() == IDDict.to_id.gx_to_id(IDDict(keywords))
