@@ -12,11 +12,12 @@ extraction, the candidate's report. Should the worker die, validation falls back
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -80,28 +81,52 @@ def validate_parquet(path: Path, suite: Suite) -> SuiteResult:
 
 
 def submit_database(
-    path: Path, suites: Mapping[str, Suite], catalog: str
+    path: Path, suites: Mapping[str, Suite], catalog: str, *, low_priority: bool = False
 ) -> Validation[dict[str, SuiteResult]]:
     """Start validating tables of the DuckDB file at `path` in the worker, each against its suite.
 
     The file is attached read-only as `catalog`, so a check can name `<catalog>.<table>` (a
-    reconciliation reads another table) and reads exactly the file's bytes.
+    reconciliation reads another table) and reads exactly the file's bytes. With `low_priority`,
+    the validation yields the CPU to the caller's other work when the cores are all busy.
     """
-    return Validation(validate_database_file, str(path), dict(suites), catalog)
+    return Validation(validate_database_file, str(path), dict(suites), catalog, low_priority)
 
 
 def validate_database_file(
-    path: str, suites: Mapping[str, Suite], catalog: str
+    path: str, suites: Mapping[str, Suite], catalog: str, low_priority: bool = False
 ) -> dict[str, SuiteResult]:
     """Validate tables of a DuckDB file, attached read-only as `catalog`, in an in-memory DuckDB."""
     from data_quality.runner import validate_table
 
+    if low_priority:
+        return at_low_priority(validate_database_file, path, suites, catalog)
     with duckdb.connect() as con:
         con.execute(f"attach '{path}' as {catalog} (read_only)")
         results = {}
         for table, suite in suites.items():
             results[table] = validate_table(con, f"{catalog}.{table}", suite)
         return results
+
+
+#: How much nicer than its caller low-priority work runs: when nothing of normal priority waits.
+LOW_PRIORITY = 10
+
+
+def at_low_priority(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in a thread of its own, `LOW_PRIORITY` nicer than the caller.
+
+    On Linux a thread's priority is its own, and only a privileged process can raise it again: the
+    thread ends with the call, so the caller's priority is untouched. Elsewhere it runs as usual.
+    """
+    with ThreadPoolExecutor(max_workers=1, initializer=_lower_this_threads_priority) as thread:
+        return thread.submit(function, *args).result()
+
+
+def _lower_this_threads_priority() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        thread = threading.get_native_id()
+        niceness = os.getpriority(os.PRIO_PROCESS, thread) + LOW_PRIORITY
+        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
 
 
 def validate_file(path: str, suite: Suite) -> SuiteResult:

@@ -23,7 +23,7 @@ from dagster_duckdb import DuckDBResource
 
 from data_quality.results import SuiteResult
 from data_quality.suites import SUITES
-from data_quality.worker import Validation, submit_database
+from data_quality.worker import Validation, at_low_priority, submit_database
 from pipelines.publish.publication import Candidate, record_audit, write_candidate
 from pipelines.publish.report import write_candidate_report
 from pipelines.quality.dbt_tests import DbtTestResults, DbtTestRun
@@ -86,10 +86,10 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
         started = time.monotonic()
         try:
             validation = validate_candidate(candidate)
-            # While the worker validates and dbt tests, this process is free: the candidate's
-            # audit report costs nothing here. Should it fail, the publish step writes it or fails.
+            # dbt's tests take longest: the suites and the candidate's audit report give way to
+            # them. Should the report fail, the publish step writes it or fails.
             try:
-                write_candidate_report(candidate.directory)
+                at_low_priority(write_candidate_report, candidate.directory)
             except Exception as error:
                 context.log.warning(f"audit report not written yet: {error}")
             suites = validation.result()
@@ -120,12 +120,13 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
 
 def validate_candidate(candidate: Candidate) -> Validation[dict[str, SuiteResult]]:
     """Start each mart's suite on the candidate file, attached read-only under the name `marts`,
-    in the great-expectations worker (imported there at the refresh's start, not here).
+    in the great-expectations worker (imported there at the refresh's start, not here), at low
+    priority: dbt's tests, which take longer, keep a core to themselves.
 
     Checks refer to marts as `marts.<table>` (a reconciliation may read another mart): attached
     as the catalog `marts`, the candidate's tables answer to the same names.
     """
-    return submit_database(candidate.database, SUITES, "marts")
+    return submit_database(candidate.database, SUITES, "marts", low_priority=True)
 
 
 def audit_document(suites: Mapping[str, SuiteResult], tests: DbtTestResults) -> dict:

@@ -4,6 +4,9 @@ process would, by path."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -66,7 +69,7 @@ def test_the_worker_validates_the_tables_of_a_database_file_read_only(tmp_path: 
     worker.start()
 
     results = worker.submit_database(
-        database, {"contracts": SUITE, "renewals": SUITE}, "marts"
+        database, {"contracts": SUITE, "renewals": SUITE}, "marts", low_priority=True
     ).result()
 
     assert {table: result.success for table, result in results.items()} == {
@@ -79,3 +82,21 @@ def test_the_worker_validates_the_tables_of_a_database_file_read_only(tmp_path: 
     # The worker let go of the file: a writer, which DuckDB admits only alone, can open it.
     with duckdb.connect(str(database)) as con:
         assert con.execute("select count(*) from contracts").fetchone() == (6,)
+
+
+def niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's"
+)
+def test_low_priority_work_runs_niced_and_leaves_the_callers_priority_alone() -> None:
+    before = niceness()
+
+    during = worker.at_low_priority(niceness)
+
+    assert during == min(before + worker.LOW_PRIORITY, 19)
+    assert niceness() == before
+    with pytest.raises(ZeroDivisionError):  # an error reaches the caller
+        worker.at_low_priority(lambda: 1 / 0)
