@@ -20,12 +20,14 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import duckdb
 
 from data_quality.checks import Suite
-from data_quality.results import SuiteResult
+
+if TYPE_CHECKING:  # results import pandas: the refresh starts this worker before that import
+    from data_quality.results import SuiteResult
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
