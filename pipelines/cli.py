@@ -112,8 +112,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def start_refresh(as_of: str | None) -> Paths:
-    """What every refreshing command does first: start the workers, then settle the data folder
-    and the audit date when `--as-of` gives one."""
+    """What the refreshing commands do first: start the workers, then settle the data folder and
+    the audit date when `--as-of` gives one. (The demo settles its folder while its sample company
+    is generated: `cmd_demo`.)"""
     start_gx_worker()
     paths = paths_from_env()
     prepare_environment(paths)
