@@ -217,6 +217,62 @@ def test_uniqueness_finds_duplicates_that_straddle_naive_chunks(warehouse) -> No
     assert (single.success, single.element_count, single.unexpected_count) == (False, 21, 2)
 
 
+def test_a_uniqueness_check_reads_its_relation_once_however_many_partitions(warehouse) -> None:
+    # GIVEN a key duplicated in a relation computed per row, read in 2-row partitions (11 of them)
+    create_seats(warehouse, rows=20)
+    warehouse.execute(
+        "insert into marts.seats select * from marts.seats where application_id = 'app_7'"
+    )
+    evaluated: list[str] = []
+    warehouse.create_function(
+        "evaluated",
+        lambda key: evaluated.append(key) or key,
+        ["VARCHAR"],
+        "VARCHAR",
+        side_effects=True,
+    )
+    unique = Suite(
+        table="seats",
+        checks=(
+            Check(
+                "key_unique",
+                expect("ExpectColumnValuesToBeUnique", column="key"),
+                True,
+                "One row per key.",
+                relation="select evaluated(application_id) as key from {table}",
+            ),
+        ),
+    )
+
+    result = validate_table(warehouse, "marts.seats", unique, chunk_rows=2)
+
+    # THEN the duplicate is found, and the relation was computed a bounded number of times (to see
+    # that it is large, to count it, then once sorted by partition), not once per partition
+    (key,) = result.checks
+    assert (key.success, key.element_count, key.unexpected_count) == (False, 21, 2)
+    assert key.unexpected_sample == ["app_7", "app_7"]
+    assert 0 < len(evaluated) <= 3 * 21
+
+
+def test_gx_is_not_made_to_hash_every_frame_it_validates(warehouse, monkeypatch) -> None:
+    # GX's pandas engine fingerprints each batch cell by cell, for a tag the gate never reads
+    load_gx()
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    create_seats(warehouse)
+    hashed: list[int] = []
+    monkeypatch.setattr(
+        pandas_execution_engine,
+        "hash_pandas_dataframe",
+        lambda frame: hashed.append(len(frame)) or "fingerprint",
+    )
+
+    result = validate_table(warehouse, "marts.seats", SEATS)
+
+    assert result.success
+    assert hashed == []
+
+
 def test_mostly_applies_to_the_whole_table_not_to_each_chunk(warehouse) -> None:
     # GIVEN 2 bad rows out of 10, read in chunks of 2 so that one chunk is entirely bad
     warehouse.execute(
