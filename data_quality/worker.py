@@ -63,6 +63,10 @@ class Validation(Generic[T]):
             _reset()
             self._future = None
 
+    def done(self) -> bool:
+        """Whether `result` would return without waiting for the worker."""
+        return self._future is None or self._future.done()
+
     def result(self) -> T:
         if self._future is not None:
             try:

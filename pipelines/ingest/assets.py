@@ -5,6 +5,7 @@ by UTC day (`pipelines.ingest.partitions`): a run loads the window of its partit
 source's events are read once for the whole range, and the days of the window are replaced in raw.
 """
 
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -152,11 +153,9 @@ def build_source_assets(
         refused: list[str] = []
 
         def land(
-            con: duckdb.DuckDBPyConnection, delivery: Delivery | None
+            con: duckdb.DuckDBPyConnection, delivery: Delivery
         ) -> Iterator[dg.MaterializeResult]:
             """Load `delivery` if its audit passed (its materialization), else refuse it."""
-            if delivery is None:
-                return
             entity, key = delivery.entity, delivery.key
             table = raw_table(source, entity)
             where = Where(context.run_id, source, entity.name, table)
@@ -210,9 +209,18 @@ def build_source_assets(
             yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
         # Events first: their audit, the longest, runs in the worker while the inventories are
-        # extracted. Each delivery is audited while the next is extracted, then loaded.
+        # extracted. A delivery is loaded as soon as its audit is over, and the step only waits
+        # for an audit once nothing is left to extract (or extraction stopped).
         ordered = sorted(selected, key=lambda key: by_key[key].kind != "events")
-        previous: Delivery | None = None
+        audited: deque[Delivery] = deque()
+
+        def land_audited(
+            con: duckdb.DuckDBPyConnection, *, wait: bool
+        ) -> Iterator[dg.MaterializeResult]:
+            """Land the deliveries whose audit is over, in extraction order (all with `wait`)."""
+            while audited and (wait or audited[0].validation.done()):
+                yield from land(con, audited.popleft())
+
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
         with warehouse.get_connection() as con:
@@ -235,8 +243,8 @@ def build_source_assets(
                     )
                 except AuthenticationError as error:
                     # Every entity of the source uses one credential: stop at the first refusal,
-                    # once the delivery extracted before it is landed.
-                    yield from land(con, previous)
+                    # once the deliveries extracted before it are landed.
+                    yield from land_audited(con, wait=True)
                     raise permanent_failure([str(error)]) from error
                 except SourceError as error:
                     # The other entities still land; this one keeps its last good data.
@@ -248,13 +256,13 @@ def build_source_assets(
                     continue
                 except Exception:
                     # Anything else stops the source too, as it did before deliveries overlapped:
-                    # the delivery extracted before it still lands.
-                    yield from land(con, previous)
+                    # the deliveries extracted before it still land.
+                    yield from land_audited(con, wait=True)
                     raise
                 validation = submit_audit(landing_file, source, entity)
-                yield from land(con, previous)
-                previous = Delivery(key, entity, entity_window, landing_file, rows, validation)
-            yield from land(con, previous)
+                audited.append(Delivery(key, entity, entity_window, landing_file, rows, validation))
+                yield from land_audited(con, wait=False)
+            yield from land_audited(con, wait=True)
         if refused or any(failure.permanent for failure in failures):
             raise permanent_failure(refused + [str(failure) for failure in failures])
         if failures:

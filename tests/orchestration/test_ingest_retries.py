@@ -203,3 +203,51 @@ def test_what_stops_a_source_still_lands_what_was_extracted_before_it(
             ("0oa2",),
         ]
     assert not list((tmp_path / "landing").rglob("*.parquet"))
+
+
+GROUPS = Entity(name="groups", key=("id",), schema=pa.schema([("id", pa.string())]))
+
+
+@dataclass
+class Recording(ScriptedSource):
+    """Extracts each entity, recording when, into `steps` (shared with the audits' recorder)."""
+
+    steps: list[str] = field(default_factory=list)
+
+    def extract(self, entity: str, window: Window | None = None) -> Iterator[pa.RecordBatch]:
+        self.steps.append(f"extract {entity}")
+        yield pa.RecordBatch.from_pylist([{"id": "0oa1"}], schema=APPS.schema)
+
+
+def test_the_next_entity_is_extracted_while_an_earlier_delivery_is_audited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN audits that are still running whenever the step asks, until it waits for them
+    from pipelines.ingest import assets
+
+    source = Recording(errors=[])
+    submit = assets.submit_audit
+
+    class StillRunning:
+        def __init__(self, landing_file: Path, name: str, entity: Entity) -> None:
+            self.entity, self.validation = entity.name, submit(landing_file, name, entity)
+
+        def done(self) -> bool:
+            return False
+
+        def result(self):
+            source.steps.append(f"wait for {self.entity}")
+            return self.validation.result()
+
+    monkeypatch.setattr(assets, "submit_audit", StillRunning)
+
+    result = extract(tmp_path, source, [APPS, USERS, GROUPS])
+
+    # THEN every entity is extracted before the step waits for the first audit, and all land
+    assert result.success
+    assert source.steps == [
+        *("extract apps", "extract users", "extract groups"),
+        *("wait for apps", "wait for users", "wait for groups"),
+    ]
+    landed = {m.asset_key for m in result.asset_materializations_for_node("extract_okta")}
+    assert landed == {dg.AssetKey(["raw", f"okta__{name}"]) for name in ("apps", "users", "groups")}
