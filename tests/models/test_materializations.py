@@ -128,3 +128,45 @@ def test_rebuilt_failed_and_retyped_models_keep_a_whole_relation(project: Path) 
         "versioned_table": ("VIEW", 4),
         "versioned_view": ("BASE TABLE", 4),
     }
+
+
+# Rows keyed by source and day, as int_usage_events_aggregated replaces a source's whole day.
+DAILY_MODEL = """
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source_system', 'activity_date'],
+) }}
+select * from (values {{ var('rows') }}) as t(source_system, activity_date, event_count)
+"""
+
+
+def test_delete_insert_replaces_every_row_of_each_key_through_its_distinct_keys(
+    project: Path,
+) -> None:
+    (project / "models" / "daily.sql").write_text(DAILY_MODEL)
+
+    def run(rows: str) -> None:
+        built = dbt_run(project, rows=rows, version=1)
+        assert built.returncode == 0, built.stdout
+
+    run("('okta', 1, 10), ('okta', 1, 11), ('okta', 2, 20), ('graph', 1, 30), (null, 3, 40)")
+    # WHEN okta's day 1 comes again with three rows, and a row without a source
+    run("('okta', 1, 12), ('okta', 1, 13), ('okta', 1, 14), (null, 3, 41)")
+
+    # THEN okta's day 1 is replaced whole, the other keys keep their rows, a null key matches none
+    with duckdb.connect(str(project.parent / "warehouse.duckdb"), read_only=True) as con:
+        kept = con.execute("select * from daily order by event_count").fetchall()
+    assert kept == [
+        ("okta", 1, 12),
+        ("okta", 1, 13),
+        ("okta", 1, 14),
+        ("okta", 2, 20),
+        ("graph", 1, 30),
+        (None, 3, 40),
+        (None, 3, 41),
+    ]
+    # through the new rows' distinct keys (dbt_project's macro), not a join with every new row,
+    # which grows with the square of the rows of a day
+    executed = project / "target" / "run" / "materializations_check" / "models" / "daily.sql"
+    assert "select distinct source_system, activity_date from" in executed.read_text()
