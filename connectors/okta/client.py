@@ -171,24 +171,44 @@ class OktaConnector(HttpConnector):
             yield self._rows(apps, app_row, where, seen, key=lambda row: row["id"])
 
     def _app_users(self) -> Iterator[Rows]:
+        """Each application's assignments, its lists read one after another, a page ahead.
+
+        An org has hundreds of applications, most with a page or two of users: read one list at a
+        time, each page waited for Okta, then for its decoding. The requests run in a thread of
+        their own, in the same order, so the next page is on its way while this one is decoded.
+        """
         app_ids: list[str] = []
         for rows in self._apps():
             app_ids.extend(row["id"] for row in rows)
-        for app_id in app_ids:
-            path = f"/api/v1/apps/{app_id}/users"
-            seen: set[tuple[str, str]] = set()
-            try:
-                limit = self._page_sizes["/api/v1/apps/{appId}/users"]
-                for assignments, where in self._pages(path, {"limit": limit}):
-                    yield self._rows(
-                        assignments,
-                        lambda obj, app_id=app_id: app_user_row(app_id, obj),
-                        where,
-                        seen,
-                        key=lambda row: (row["app_id"], row["user_id"]),
-                    )
-            except NotFoundError:
+        limit = self._page_sizes["/api/v1/apps/{appId}/users"]
+
+        def responses() -> Generator[tuple[str, requests.Response | None, int], None, None]:
+            for app_id in app_ids:
+                path = f"/api/v1/apps/{app_id}/users"
+                try:
+                    for response, page in self._responses(path, {"limit": limit}, {}, path):
+                        yield app_id, response, page
+                except NotFoundError:
+                    yield app_id, None, 0
+
+        seen: set[tuple[str, str]] = set()
+        current = None
+        for app_id, response, page in read_ahead(responses()):
+            if response is None:
                 log.warning("okta: app %s disappeared while it was being read; skipped", app_id)
+                continue
+            if app_id != current:
+                current, seen = app_id, set()
+            endpoint = f"/api/v1/apps/{app_id}/users"
+            assignments, where = self._page(response, endpoint, page, msgspec.json.decode)
+            if assignments:
+                yield self._rows(
+                    assignments,
+                    lambda obj, app_id=app_id: app_user_row(app_id, obj),
+                    where,
+                    seen,
+                    key=lambda row: (row["app_id"], row["user_id"]),
+                )
 
     def _sso_events(self, window: Window) -> Iterator[pa.RecordBatch]:
         """SSO sign-ins with `published` in the window, read as bounded System Log queries.
@@ -250,15 +270,26 @@ class OktaConnector(HttpConnector):
         endpoint = f"{path}?filter={params['filter']}" if "filter" in params else path
         responses = self._responses(path, params, keep_in_next or {}, endpoint)
         for response, page in read_ahead(responses) if ahead else responses:
-            body = self._http.decode_json(response, endpoint=endpoint, page=page, decode=decode)
-            where = f"GET {endpoint} page {page}"
-            if not isinstance(body, list):
-                raise SourceError(
-                    self.source, f"{where} returned a JSON {type(body).__name__}, not a list"
-                )
+            body, where = self._page(response, endpoint, page, decode)
             if not body:
                 return
             yield body, where
+
+    def _page(
+        self,
+        response: requests.Response,
+        endpoint: str,
+        page: int,
+        decode: Callable[[bytes], Any],
+    ) -> tuple[list[Any], str]:
+        """A list's page as its items, and where it was read; a `SourceError` unless a list."""
+        body = self._http.decode_json(response, endpoint=endpoint, page=page, decode=decode)
+        where = f"GET {endpoint} page {page}"
+        if not isinstance(body, list):
+            raise SourceError(
+                self.source, f"{where} returned a JSON {type(body).__name__}, not a list"
+            )
+        return body, where
 
     def _responses(
         self, path: str, params: Mapping[str, Any], keep_in_next: Mapping[str, str], endpoint: str

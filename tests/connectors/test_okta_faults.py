@@ -251,3 +251,30 @@ def test_a_connector_built_from_the_environment_reads_with_that_token(okta):
     )
 
     assert read(connector, "apps").num_rows > 0
+
+
+def test_an_application_gone_while_its_assignments_are_read_is_skipped_with_a_warning(
+    org, okta, make_connector, caplog
+):
+    # GIVEN an application with assignments that Okta no longer knows when its users are asked
+    assigned = org.okta_app_users["app_id"].to_pylist()
+    gone = next(app for app in org.okta_apps["id"].to_pylist()[1:] if app in assigned)
+    okta.faults.add(Fault("server_error", f"/api/v1/apps/{gone}/users", status=404, times=10))
+
+    with caplog.at_level(logging.WARNING, logger="connectors.okta.client"):
+        table = read(make_connector(), "app_users")
+
+    # THEN every other application's assignments are read once, and the missing one is named
+    assert sorted(keys(table, "app_users")) == sorted(
+        key for key in expected_keys(org, "app_users") if key[0] != gone
+    )
+    assert f"app {gone} disappeared" in caplog.text
+    # the lists are read one after another, in the applications' order, even read a page ahead
+    lists = [
+        r.path.split("/")[4]
+        for r in okta.requests
+        if r.path.startswith("/api/v1/apps/") and r.path.endswith("/users")
+    ]
+    apps = org.okta_apps["id"].to_pylist()
+    assert list(dict.fromkeys(lists)) == apps
+    assert lists == sorted(lists, key=apps.index)
