@@ -212,14 +212,14 @@ def build_source_assets(
         # extracted. A delivery is loaded as soon as its audit is over, and the step only waits
         # for an audit once nothing is left to extract (or extraction stopped).
         ordered = sorted(selected, key=lambda key: by_key[key].kind != "events")
-        audited: deque[Delivery] = deque()
+        auditing: deque[Delivery] = deque()
 
         def land_audited(
             con: duckdb.DuckDBPyConnection, *, wait: bool
         ) -> Iterator[dg.MaterializeResult]:
             """Land the deliveries whose audit is over, in extraction order (all with `wait`)."""
-            while audited and (wait or audited[0].validation.done()):
-                yield from land(con, audited.popleft())
+            while auditing and (wait or auditing[0].validation.done()):
+                yield from land(con, auditing.popleft())
 
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
@@ -260,7 +260,8 @@ def build_source_assets(
                     yield from land_audited(con, wait=True)
                     raise
                 validation = submit_audit(landing_file, source, entity)
-                audited.append(Delivery(key, entity, entity_window, landing_file, rows, validation))
+                delivery = Delivery(key, entity, entity_window, landing_file, rows, validation)
+                auditing.append(delivery)
                 yield from land_audited(con, wait=False)
             yield from land_audited(con, wait=True)
         if refused or any(failure.permanent for failure in failures):
