@@ -431,7 +431,6 @@ def test_check_names_must_be_unique_within_a_suite() -> None:
 
 
 def test_an_expectations_configuration_is_kept_until_one_of_its_fields_is_set() -> None:
-    from data_quality.checks import load_gx
     from data_quality.runner import _memoise_expectation_configurations
 
     gx = load_gx()
