@@ -40,6 +40,7 @@ from benchmarks.report import (
     ratio,
     stage_rows,
     stage_table,
+    stolen_cpu_s,
     write_section,
 )
 
@@ -63,6 +64,7 @@ class RefreshMeasure:
     emulator_cpu_s: float
     events_in_warehouse: int
     load_before: float
+    stolen_s: float | None
     published_totals: dict[str, float]
     steps: list[StepTiming]
 
@@ -147,9 +149,11 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
     log = log_dir / f"{label}.log"
     print(f"{label} refresh as of {as_of} ...", flush=True)
     load_before = os.getloadavg()[0]
-    cpu_before = self_cpu_s()
+    cpu_before, stolen_before = self_cpu_s(), stolen_cpu_s()
     code, wall, cpu, samples = run_child(command, env, log)
     emulator_cpu = self_cpu_s() - cpu_before
+    stolen_after = stolen_cpu_s()
+    stolen = None if stolen_before is None or stolen_after is None else stolen_after - stolen_before
     _, steps = step_timings(data_dir / "dagster_home")
     rows = stage_rows(steps, samples, wall, cpu)
     events = count_events(data_dir / "warehouse" / "audit.duckdb")
@@ -157,7 +161,17 @@ def measure_refresh(label: str, as_of: date, data_dir: Path, log_dir: Path) -> R
     totals = published_totals(published) if published.exists() else {}
     print(f"  {label}: exit {code}, {wall:.1f} s wall, {cpu:.1f} s CPU; log {log}", flush=True)
     return RefreshMeasure(
-        label, as_of, code == 0, rows, wall, emulator_cpu, events, load_before, totals, steps
+        label,
+        as_of,
+        code == 0,
+        rows,
+        wall,
+        emulator_cpu,
+        events,
+        load_before,
+        stolen,
+        totals,
+        steps,
     )
 
 
@@ -205,7 +219,14 @@ def section(
             f"**{ratio(measure.wall_s, floor_of.seconds)}**. The sample company's API emulators, "
             f"in the bench process, used {measure.emulator_cpu_s:.1f} s CPU on the same cores "
             "(not counted above). Load average (1 min) when it started: "
-            f"{measure.load_before:.2f}.\n"
+            f"{measure.load_before:.2f}"
+            + (
+                ""
+                if measure.stolen_s is None
+                else f"; CPU time the hypervisor took for other guests while it ran: "
+                f"{measure.stolen_s:.1f} s"
+            )
+            + ".\n"
         )
         parts.append(totals_table(floor_of.totals, measure.published_totals) + "\n")
     parts.append(

@@ -8,6 +8,7 @@ samples, the /proc sampler on a short child process.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
@@ -161,6 +162,10 @@ def test_machine_names_cpu_cores_and_versions() -> None:
     assert int(info["cores"]) >= 1
     assert info["RAM"].endswith("GiB")
     assert info["duckdb"][0].isdigit()
+    assert re.fullmatch(
+        r"Python loop \d+\.\d\d s, DuckDB scan \d+\.\d\d s",
+        info["speed probe (one core, lower is faster)"],
+    )
 
 
 def test_parse_stat_survives_spaces_and_parens_in_the_name() -> None:
@@ -200,6 +205,7 @@ def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
             emulator_cpu_s=1.0,
             events_in_warehouse=1234,
             load_before=0.5,
+            stolen_s=0.3,
             published_totals={"applications": 3.0},
             steps=steps,
         )
@@ -211,6 +217,8 @@ def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
     assert "Ingest by source: okta 1.0 s." in text
     assert "| applications | 3 | 3 |" in text
     assert f"- cores: {machine()['cores']}" in text
+    assert "Load average (1 min) when it started: 0.50; CPU time the hypervisor took" in text
+    assert "while it ran: 0.3 s." in text
 
 
 def scale_section(
@@ -255,3 +263,33 @@ def test_scaling_summary_compares_the_scales_and_projects_what_was_not_run(
     )
     # L is 10 times M's employees: 100 s of ingest at M projects to about 17 minutes
     assert "that ingest alone would take about 17 min" in text
+
+
+def test_scaling_summary_judges_each_target_on_the_figures_it_names(tmp_path: Path) -> None:
+    path = tmp_path / "benchmarks.md"
+    # tiny's incremental refresh (40 s) is the fixed cost; the floor is 1 s in every section.
+    write_section(
+        path, "tiny", scale_section("tiny", 1_000, (5, 10, 10, 10, 40), (5, 10, 10, 10, 40))
+    )
+    write_section(
+        path, "M", scale_section("M", 10_000_000, (60, 20, 10, 10, 100), (9, 10, 5, 6, 30))
+    )
+    text = path.read_text()
+    assert "- M full refresh under 2 min: 100.0 s, **met**." in text
+    assert (
+        "- L's targets (full under 15 min and 8 GB, incremental, 3× the floor): L not measured."
+        in text
+    )
+
+    write_section(
+        path, "L", scale_section("L", 100_000_000, (700, 100, 80, 20, 900), (30, 20, 10, 10, 84))
+    )
+    text = path.read_text()
+    # 900 s is not under 15 minutes; 1,000 MB is under 8 GB.
+    assert (
+        "- L full refresh under 15 min with peak RSS under 8 GB: 900.0 s, 1,000 MB, **missed**."
+        in text
+    )
+    # 5% of 900 s is 45 s, plus the 40 s fixed cost: 84 s is under 85 s.
+    assert "(45.0 + 40.0 = 85.0 s): 84.0 s, **met**." in text
+    assert "- L full refresh within 3× the floor: 900.0×, **missed**." in text
