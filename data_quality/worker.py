@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import multiprocessing
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -106,7 +107,7 @@ def validate_database_file(
 
     if low_priority:
         return at_low_priority(validate_database_file, path, suites, catalog)
-    with duckdb.connect() as con:
+    with duckdb.connect(config=_memory_config()) as con:
         con.execute(f"attach '{path}' as {catalog} (read_only)")
         results = {}
         for table, suite in suites.items():
@@ -139,9 +140,22 @@ def validate_file(path: str, suite: Suite) -> SuiteResult:
     """Validate one Parquet file through a view over it, in an in-memory DuckDB."""
     from data_quality.runner import validate_table
 
-    with duckdb.connect() as con:
+    with duckdb.connect(config=_memory_config()) as con:
         con.execute(f"create view {_VIEW} as select * from read_parquet('{path}')")
         return validate_table(con, _VIEW, suite)
+
+
+#: The memory limit a caller (the refresh) sets for the DuckDB databases it opens; unset, DuckDB's.
+MEMORY_LIMIT_ENV = "AUDIT_DUCKDB_MEMORY_LIMIT"
+
+
+def _memory_config() -> dict[str, str]:
+    """An in-memory database spills to `.tmp` in the working folder past its limit: this worker's
+    go to the system's temporary folder instead."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV)
+    if not limit:
+        return {}
+    return {"memory_limit": limit, "temp_directory": str(Path(tempfile.gettempdir()) / "gx-duckdb")}
 
 
 def _import_gx() -> None:

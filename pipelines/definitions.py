@@ -21,7 +21,7 @@ from pipelines.ingest.partitions import event_partitions, events_start
 from pipelines.publish.assets import build_publish_assets
 from pipelines.quality.checks import build_quality_checks
 from pipelines.resources import AuditSettings, SourcesResource
-from pipelines.settings import env_flag, paths_from_env
+from pipelines.settings import env_flag, hold_duckdb_to_memory_limit, paths_from_env
 from pipelines.transform.dbt import build_dbt_assets, dbt_cli, dbt_project, prepare_manifest
 
 AUDIT_REFRESH = "audit_refresh"
@@ -43,6 +43,7 @@ def refresh_job(freshness: list[dg.AssetChecksDefinition]):
 def defs() -> dg.Definitions:
     paths = paths_from_env()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    duckdb_config = hold_duckdb_to_memory_limit()
     settings = {
         "data_dir": str(paths.data_dir),
         "as_of_date": os.environ.get("AUDIT_AS_OF_DATE", ""),
@@ -73,7 +74,9 @@ def defs() -> dg.Definitions:
             # Values set here are defaults a run may override: a schedule sets `as_of_date`.
             "audit": AuditSettings.configure_at_launch(**settings),
             "sources": SourcesResource(config_path=sources_config),
-            "warehouse": DuckDBResource(database=str(paths.warehouse)),
+            "warehouse": DuckDBResource(
+                database=str(paths.warehouse), connection_config=duckdb_config
+            ),
             "dbt": dbt_cli(project),
         },
         # DuckDB takes one writer per file: steps run one after the other in one process.
