@@ -14,7 +14,10 @@ def start_gx_worker() -> None:
     import on two cores while the refresh waited for its own.
     """
     from data_quality import worker
+    from pipelines.settings import hold_duckdb_to_memory_limit
 
+    # The worker reads the limit from the environment it is spawned with: set it first.
+    hold_duckdb_to_memory_limit()
     worker.start()
 
 

@@ -19,7 +19,6 @@ from dagster_duckdb import DuckDBResource
 from connectors.base import Entity, Window
 from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
 from connectors.registry import SOURCE_DESCRIPTIONS, SOURCE_ENTITIES
-from data_quality import worker as gx_worker
 from data_quality.results import SuiteResult
 from data_quality.worker import Validation
 from pipelines.ingest.gate import (
@@ -40,6 +39,7 @@ from pipelines.ingest.landing import (
 from pipelines.ingest.partitions import clamp_window, event_partitions, events_start
 from pipelines.ingest.quarantine import Where, quarantine_failures, quarantine_problems
 from pipelines.resources import AuditSettings, SourcesResource
+from pipelines.workers import start_gx_worker
 
 #: A source still failing once its connector's own retries ran out (each request already waited
 #: up to 5 minutes) is tried again whole after about 1, 3 and 7 minutes: long enough to outlast a
@@ -139,7 +139,7 @@ def build_source_assets(
                     )
             return
         # Importing great-expectations takes seconds: let it overlap the HTTP extraction.
-        gx_worker.start()
+        start_gx_worker()
         extracted_at = datetime.now(UTC).replace(tzinfo=None)
         # Freshness is judged against the end of the audit date, whatever days the run loads.
         events_end = datetime.combine(audit.as_of + timedelta(days=1), time())

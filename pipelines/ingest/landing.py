@@ -99,19 +99,34 @@ def _replace_window(
     window: Window,
 ) -> int:
     con.execute(f"create table if not exists {table} as {source_sql} limit 0")
-    key = ", ".join(entity.key)
-    in_window = f"{entity.event_time} >= ? and {entity.event_time} < ?"
-    bounds = [window.start, window.end]
+    in_window = f"{entity.event_time} >= $start and {entity.event_time} < $end"
+    bounds = {"start": window.start, "end": window.end}
     con.execute(f"delete from {table} where {in_window}", bounds)
     # An event a vendor returns outside the window asked for belongs to another window's load:
     # keeping it here would land it twice once both windows are loaded. By name: a table created
     # empty for an unconfigured source (`ensure_table`) orders the load columns differently.
+    #
+    # A key delivered twice (an event repeated where pages meet) is kept once. Such keys are few:
+    # only their rows go through the window that picks one, and the rest streams straight in. A
+    # window over the whole delivery held all of it in memory, beyond DuckDB's memory limit for
+    # L's 28 million sign-ins; counting the keys is an aggregate, which DuckDB spills to disk.
+    delivered = f"(select * from ({source_sql}) where {in_window})"
+    keys = ", ".join(entity.key)
+    same_key = " and ".join(
+        f"delivered.{column} is not distinct from repeated.{column}" for column in entity.key
+    )
+    repeated = f"(select {keys} from {delivered} group by all having count(*) > 1)"
     row = con.execute(
         f"""
         insert into {table} by name
-        select * from ({source_sql})
-        where {in_window}
-        qualify row_number() over (partition by {key} order by _extracted_at) = 1
+        select delivered.* from {delivered} as delivered
+        anti join {repeated} as repeated on {same_key}
+        union all by name
+        select * from (
+            select delivered.* from {delivered} as delivered
+            semi join {repeated} as repeated on {same_key}
+        )
+        qualify row_number() over (partition by {keys} order by _extracted_at) = 1
         """,
         bounds,
     ).fetchone()

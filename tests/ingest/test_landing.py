@@ -156,3 +156,37 @@ def test_ensuring_a_table_keeps_what_it_holds(con, tmp_path: Path) -> None:
     land(con, tmp_path, APPS, apps("a"))
 
     assert ensure_table(con, "raw.test__apps", APPS) == 1
+
+
+def test_a_key_delivered_twice_is_landed_once_null_keys_included(con, tmp_path: Path) -> None:
+    rows = [
+        {"uuid": "e1", "published": T0 + timedelta(hours=1)},
+        {"uuid": "e1", "published": T0 + timedelta(hours=2)},
+        {"uuid": None, "published": T0 + timedelta(hours=1)},
+        {"uuid": None, "published": T0 + timedelta(hours=3)},
+        {"uuid": "e2", "published": T0 + timedelta(hours=2)},
+    ]
+    batch = pa.RecordBatch.from_pylist(rows, schema=EVENTS.schema)
+
+    inserted, total = land(con, tmp_path, EVENTS, iter([batch]), hours(0, 4))
+
+    assert (inserted, total) == (3, 3)
+    assert con.execute("select uuid from raw.test__events order by uuid").fetchall() == [
+        ("e1",),
+        ("e2",),
+        (None,),
+    ]
+
+
+def test_a_delivery_larger_than_duckdbs_memory_limit_lands(tmp_path: Path) -> None:
+    # Picking one row per key with a window over the whole delivery held all of it in memory:
+    # a million events did not fit in 100 MB (L's 28 million sign-ins did not fit in 2 GiB).
+    delivery = duckdb.sql(
+        "select 'event-' || lpad(i::varchar, 12, '0') || repeat('x', 24) as uuid,"
+        " timestamp '2026-10-01' + to_microseconds(i) as published from range(1000000) r(i)"
+    ).to_arrow_table()
+    config = {"memory_limit": "100MB", "threads": "2"}
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), config=config) as small:
+        inserted, total = land(small, tmp_path, EVENTS, iter(delivery.to_batches()), hours(0, 24))
+
+    assert (inserted, total) == (1_000_000, 1_000_000)

@@ -2,6 +2,8 @@
 
 import inspect
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -13,6 +15,11 @@ from dagster_dbt import DbtCliResource
 
 from data_quality.suites import SUITES
 from pipelines.definitions import defs
+from pipelines.settings import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DUCKDB_MEMORY_LIMIT_ENV,
+    duckdb_memory_limit,
+)
 from pipelines.transform.dbt import (
     AS_OF_ENV,
     audit_date_for_dbt,
@@ -147,3 +154,45 @@ def test_the_audit_date_is_in_dbts_environment_only_while_dbt_starts(monkeypatch
     with audit_date_for_dbt(date(2026, 10, 31)):
         assert os.environ[AS_OF_ENV] == "2026-10-31"
     assert AS_OF_ENV not in os.environ
+
+
+def test_the_warehouse_and_the_processes_a_refresh_starts_hold_to_one_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUDIT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(DUCKDB_MEMORY_LIMIT_ENV, "1GiB")
+
+    warehouse = defs().resources["warehouse"]
+
+    with warehouse.get_connection() as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone() == ("1.0 GiB",)
+    # dbt's profile (tests/models/test_profile.py) and great-expectations' worker
+    # (tests/quality/test_worker.py) read it from the environment the refresh's processes inherit.
+    assert os.environ[DUCKDB_MEMORY_LIMIT_ENV] == "1GiB"
+
+
+def test_the_memory_limit_defaults_to_2_gib_and_a_wrong_one_names_the_variable() -> None:
+    assert duckdb_memory_limit({}) == DEFAULT_DUCKDB_MEMORY_LIMIT == "2GiB"
+    assert duckdb_memory_limit({DUCKDB_MEMORY_LIMIT_ENV: " 1500MB "}) == "1500MB"
+    with pytest.raises(ValueError, match="AUDIT_DUCKDB_MEMORY_LIMIT='lots' is not an amount"):
+        duckdb_memory_limit({DUCKDB_MEMORY_LIMIT_ENV: "lots"})
+
+
+def test_the_great_expectations_worker_is_spawned_with_the_memory_limit(tmp_path: Path) -> None:
+    # A refresh starts the worker before it loads its definitions: the worker must not miss the
+    # limit the definitions would set. In a fresh process, as a refresh is.
+    script = (
+        "import os\n"
+        "from data_quality import worker\n"
+        "from pipelines.workers import start_gx_worker\n"
+        "start_gx_worker()\n"
+        f"print(worker._executor().submit(os.environ.get, {DUCKDB_MEMORY_LIMIT_ENV!r}).result())\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != DUCKDB_MEMORY_LIMIT_ENV}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+
+    seen = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+
+    assert seen.stdout.strip() == DEFAULT_DUCKDB_MEMORY_LIMIT

@@ -100,3 +100,19 @@ def test_low_priority_work_runs_niced_and_leaves_the_callers_priority_alone() ->
     assert niceness() == before
     with pytest.raises(ZeroDivisionError):  # an error reaches the caller
         worker.at_low_priority(lambda: 1 / 0)
+
+
+def test_a_refresh_memory_limit_holds_the_workers_duckdb_and_spills_outside_the_project(
+    delivery: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(worker.MEMORY_LIMIT_ENV, "256MiB")
+    monkeypatch.chdir(tmp_path)
+
+    config = worker._memory_config()
+    result = worker.validate_file(str(delivery), SUITE)
+
+    assert config["memory_limit"] == "256MiB"
+    assert not Path(config["temp_directory"]).is_relative_to(tmp_path)
+    # DuckDB took the settings (an unknown one would raise) and the validation ran as before.
+    assert {check.name for check in result.checks if not check.success} == {"seats_non_negative"}
+    assert not (tmp_path / ".tmp").exists()
