@@ -151,11 +151,13 @@ MEMORY_LIMIT_ENV = "AUDIT_DUCKDB_MEMORY_LIMIT"
 
 def _memory_config() -> dict[str, str]:
     """An in-memory database spills to `.tmp` in the working folder past its limit: this worker's
-    go to the system's temporary folder instead."""
+    go to a folder of this process's own in the system's temporary folder instead (DuckDB names its
+    spill files alike in every process)."""
     limit = os.environ.get(MEMORY_LIMIT_ENV)
     if not limit:
         return {}
-    return {"memory_limit": limit, "temp_directory": str(Path(tempfile.gettempdir()) / "gx-duckdb")}
+    spill = Path(tempfile.gettempdir()) / f"software-audit-duckdb-{os.getpid()}"
+    return {"memory_limit": limit, "temp_directory": str(spill)}
 
 
 def _import_gx() -> None:

@@ -113,6 +113,7 @@ def test_a_refresh_memory_limit_holds_the_workers_duckdb_and_spills_outside_the_
 
     assert config["memory_limit"] == "256MiB"
     assert not Path(config["temp_directory"]).is_relative_to(tmp_path)
+    assert Path(config["temp_directory"]).name.endswith(f"-{os.getpid()}")
     # DuckDB took the settings (an unknown one would raise) and the validation ran as before.
     assert {check.name for check in result.checks if not check.success} == {"seats_non_negative"}
     assert not (tmp_path / ".tmp").exists()
