@@ -186,7 +186,7 @@ def test_the_great_expectations_worker_is_spawned_with_the_memory_limit(tmp_path
         "from data_quality import worker\n"
         "from pipelines.workers import start_gx_worker\n"
         "start_gx_worker()\n"
-        f"print(worker._executor().submit(os.environ.get, {DUCKDB_MEMORY_LIMIT_ENV!r}).result())\n"
+        f"print(worker._executor().submit(os.getenv, {DUCKDB_MEMORY_LIMIT_ENV!r}).result())\n"
     )
     env = {key: value for key, value in os.environ.items() if key != DUCKDB_MEMORY_LIMIT_ENV}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
