@@ -395,7 +395,7 @@ def speed_probe() -> str:
     """How long fixed work takes on one core here, in pure Python and in DuckDB.
 
     A machine's name says little on a cloud VM: the same "AMD EPYC" with 2 cores ran the M
-    refresh in 195 s one day and 73 s the next. Sections measured at different times compare
+    refresh in 195 s one day and 71 s the next. Sections measured at different times compare
     through these figures, not through the CPU's name.
     """
     import duckdb
