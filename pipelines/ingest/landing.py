@@ -115,16 +115,18 @@ def _replace_window(
     same_key = " and ".join(
         f"delivered.{column} is not distinct from repeated.{column}" for column in entity.key
     )
-    repeated = f"(select {keys} from {delivered} group by all having count(*) > 1)"
     row = con.execute(
         f"""
         insert into {table} by name
+        with repeated as materialized (
+            select {keys} from {delivered} group by all having count(*) > 1
+        )
         select delivered.* from {delivered} as delivered
-        anti join {repeated} as repeated on {same_key}
+        anti join repeated on {same_key}
         union all by name
         select * from (
             select delivered.* from {delivered} as delivered
-            semi join {repeated} as repeated on {same_key}
+            semi join repeated on {same_key}
         )
         qualify row_number() over (partition by {keys} order by _extracted_at) = 1
         """,
