@@ -117,3 +117,26 @@ def test_a_refresh_memory_limit_holds_the_workers_duckdb_and_spills_outside_the_
     # DuckDB took the settings (an unknown one would raise) and the validation ran as before.
     assert {check.name for check in result.checks if not check.success} == {"seats_non_negative"}
     assert not (tmp_path / ".tmp").exists()
+
+
+def test_the_workers_duckdb_is_held_to_the_limit_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A limit far too small for 300,000 rows: the validation's own connection must run out of it.
+    path = tmp_path / "large.parquet"
+    duckdb.sql("select 'c' || i as contract_id, i as seats from range(300000) r(i)").write_parquet(
+        str(path)
+    )
+    monkeypatch.setenv(worker.MEMORY_LIMIT_ENV, "1MB")
+
+    with pytest.raises(duckdb.OutOfMemoryException):
+        worker.validate_file(str(path), SUITE)
+    with pytest.raises(duckdb.OutOfMemoryException):
+        worker.validate_database_file(str(_database_of(path, tmp_path)), {"t": SUITE}, "marts")
+
+
+def _database_of(parquet: Path, folder: Path) -> Path:
+    database = folder / "candidate.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"create table t as select * from read_parquet('{parquet}')")
+    return database
