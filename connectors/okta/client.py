@@ -26,8 +26,10 @@ from connectors.http import (
     NotFoundError,
     first_path_segments,
 )
+from connectors.okta.app_users import app_user_batch, decode_app_user_page
+from connectors.okta.columns import as_json_objects
 from connectors.okta.entities import APP_USERS, APPS, ENTITIES, SSO_EVENTS, USERS
-from connectors.okta.log_events import as_json_objects, decode_page, sso_event_batch
+from connectors.okta.log_events import decode_page, sso_event_batch
 from connectors.okta.records import (
     BadFieldError,
     app_row,
@@ -148,7 +150,7 @@ class OktaConnector(HttpConnector):
         if entity == APPS.name:
             return self._batches(_from_rows(self._apps(), APPS), APPS)
         if entity == APP_USERS.name:
-            return self._batches(_from_rows(self._app_users(), APP_USERS), APP_USERS)
+            return self._batches(self._app_users(), APP_USERS)
         if entity == SSO_EVENTS.name:
             if window is None:
                 raise ValueError("okta sso_events are read per time window; pass a Window")
@@ -170,12 +172,16 @@ class OktaConnector(HttpConnector):
         for apps, where in self._pages("/api/v1/apps", {"limit": self._page_sizes["/api/v1/apps"]}):
             yield self._rows(apps, app_row, where, seen, key=lambda row: row["id"])
 
-    def _app_users(self) -> Iterator[Rows]:
+    def _app_users(self) -> Iterator[pa.RecordBatch]:
         """Each application's assignments, its lists read one after another, a page ahead.
 
         An org has hundreds of applications, most with a page or two of users: read one list at a
         time, each page waited for Okta, then for its decoding. The requests run in a thread of
         their own, in the same order, so the next page is on its way while this one is decoded.
+        Each page is read column-wise when it holds what Okta normally sends, and assignment by
+        assignment otherwise, to name any unusable field. A user Okta lists twice for one app
+        (where pages meet) is kept once; the user ids seen are kept per app, so memory is bounded
+        by the longest list, not by the org.
         """
         app_ids: list[str] = []
         for rows in self._apps():
@@ -191,7 +197,7 @@ class OktaConnector(HttpConnector):
                 except NotFoundError:
                     yield app_id, None, 0
 
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()  # the user ids read of the current app
         current = None
         for app_id, response, page in read_ahead(responses()):
             if response is None:
@@ -200,15 +206,19 @@ class OktaConnector(HttpConnector):
             if app_id != current:
                 current, seen = app_id, set()
             endpoint = f"/api/v1/apps/{app_id}/users"
-            assignments, where = self._page(response, endpoint, page, msgspec.json.decode)
-            if assignments:
-                yield self._rows(
-                    assignments,
+            assignments, where = self._page(response, endpoint, page, decode_app_user_page)
+            if not assignments:
+                continue
+            batch = app_user_batch(app_id, assignments)
+            if batch is None:
+                rows = self._read(
+                    as_json_objects(assignments),
                     lambda obj, app_id=app_id: app_user_row(app_id, obj),
                     where,
-                    seen,
-                    key=lambda row: (row["app_id"], row["user_id"]),
                 )
+                batch = pa.RecordBatch.from_pylist(rows, schema=APP_USERS.schema)
+            first = self._first_seen(batch.column("user_id").to_pylist(), seen, where)
+            yield batch if all(first) else batch.filter(pa.array(first, pa.bool_()))
 
     def _sso_events(self, window: Window) -> Iterator[pa.RecordBatch]:
         """SSO sign-ins with `published` in the window, read as bounded System Log queries.

@@ -9,18 +9,13 @@ take as is goes the careful way, `records.sso_event_row` per event, which names 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from connectors.okta.columns import decode_typed, okta_times
 from connectors.okta.entities import SSO_EVENTS
-
-# The timestamps Okta sends; Arrow reads exactly these as `datetime.fromisoformat` does.
-_OKTA_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
-_FIRST_DAY = datetime(1, 1, 1)  # Arrow reads year 0, which Python has not
 
 
 # Untracked by the garbage collector (gc=False): they hold no cycles, and there are many.
@@ -58,10 +53,7 @@ def decode_page(body: bytes) -> list[Any]:
 
     Raises `msgspec.DecodeError` (a `ValueError`) if the body is not JSON at all.
     """
-    try:
-        return _PAGE.decode(body)
-    except msgspec.ValidationError:
-        return msgspec.json.decode(body)
+    return decode_typed(_PAGE, body)
 
 
 def sso_event_batch(events: list[Any]) -> pa.RecordBatch | None:
@@ -76,7 +68,7 @@ def sso_event_batch(events: list[Any]) -> pa.RecordBatch | None:
     times = [event.published for event in events]
     if None in uuids or "" in uuids or None in times:
         return None
-    published = _okta_times(pa.array(times, pa.string()))
+    published = okta_times(pa.array(times, pa.string()))
     if published is None:
         return None
     actors = [_NO_ACTOR if event.actor is None else event.actor for event in events]
@@ -93,11 +85,6 @@ def sso_event_batch(events: list[Any]) -> pa.RecordBatch | None:
     return pa.RecordBatch.from_arrays(columns, schema=SSO_EVENTS.schema)
 
 
-def as_json_objects(events: list[Any]) -> list[Any]:
-    """Decoded `LogEvent`s back as JSON objects, for the event-by-event reading."""
-    return msgspec.to_builtins(events)
-
-
 _NO_ACTOR = Actor()
 _NO_TARGET = Target()
 
@@ -107,14 +94,3 @@ def _app_instance(targets: list[Target] | None) -> Target:
         if target.type == "AppInstance":
             return target
     return _NO_TARGET
-
-
-def _okta_times(values: pa.Array) -> pa.Array | None:
-    """Okta-format timestamps as naive UTC; None if any is written otherwise or invalid."""
-    if not pc.all(pc.match_substring_regex(values, _OKTA_TIME)).as_py():
-        return None
-    try:
-        times = values.cast(pa.timestamp("us", "UTC")).cast(pa.timestamp("us"))
-    except pa.ArrowInvalid:  # a 30th of February matches the pattern
-        return None
-    return None if pc.any(pc.less(times, _FIRST_DAY)).as_py() else times

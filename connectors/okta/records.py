@@ -137,3 +137,5 @@ def _time(obj: dict[str, Any], name: str) -> datetime | None:
         return parse_time(value)
     except ValueError:
         raise BadFieldError(name, f"'{value}' is not an ISO-8601 timestamp") from None
+    except OverflowError:  # a valid time whose offset takes it past year 1 or 9999 in UTC
+        raise BadFieldError(name, f"'{value}' is out of range once in UTC") from None

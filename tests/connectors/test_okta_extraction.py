@@ -18,6 +18,7 @@ from okta_org import (
 )
 
 from connectors.base import Window
+from connectors.okta import client
 from connectors.okta.entities import APP_USERS, APPS, SSO_EVENTS, USERS
 from connectors.okta.records import parse_time
 from sample_company.emulators.okta import OktaEmulator
@@ -41,6 +42,31 @@ def test_a_snapshot_is_read_whole_across_pages_with_every_field_as_in_the_org(
     assert table.schema == entity.schema
     assert table.num_rows == getattr(org, source).num_rows
     assert by_key(table, entity.key) == by_key(getattr(org, source), entity.key)
+
+
+def test_app_users_read_column_wise_are_exactly_those_read_one_by_one(
+    org, make_connector, monkeypatch
+):
+    # GIVEN the connector reads the org's assignments once column-wise, as Okta sends them...
+    column_wise = []
+    batch_of = client.app_user_batch
+
+    def spied(app_id, app_users):
+        batch = batch_of(app_id, app_users)
+        column_wise.append(batch is not None)
+        return batch
+
+    monkeypatch.setattr(client, "app_user_batch", spied)
+    fast = read(make_connector(page_size=10, batch_rows=25), "app_users")
+    # ...and once with every page read assignment by assignment
+    monkeypatch.setattr(client, "app_user_batch", lambda app_id, app_users: None)
+    careful = read(make_connector(page_size=10, batch_rows=25), "app_users")
+
+    # THEN every page went the column-wise way, and the two readings land the same table
+    assert len(column_wise) > 10
+    assert all(column_wise)
+    assert fast.num_rows == org.okta_app_users.num_rows
+    assert fast.equals(careful)
 
 
 def test_sso_events_of_a_window_are_exactly_the_orgs_sso_sign_ins_in_it(org, make_connector):

@@ -192,6 +192,12 @@ def test_a_wrong_token_is_refused_on_the_first_request(okta, clock):
             '/api/v1/logs?filter=eventType eq "user.authentication.sso" page 3',
             id="logs",
         ),
+        pytest.param(
+            Fault("malformed", "/api/v1/apps/", skip=1),
+            "app_users",
+            "/api/v1/apps/0oa00000000000000000/users page 2",
+            id="app-users",
+        ),
     ],
 )
 def test_a_malformed_page_is_reported_with_source_endpoint_and_page(

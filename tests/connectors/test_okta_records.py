@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,10 +12,11 @@ from scripted_http import ScriptedSession, reply
 
 from connectors.base import Window
 from connectors.errors import RecordError
+from connectors.okta.app_users import AppUser, app_user_batch, decode_app_user_page
 from connectors.okta.client import OktaConnector
-from connectors.okta.entities import SSO_EVENTS
+from connectors.okta.entities import APP_USERS, SSO_EVENTS
 from connectors.okta.log_events import decode_page, sso_event_batch
-from connectors.okta.records import format_time, parse_time, sso_event_row
+from connectors.okta.records import app_user_row, format_time, parse_time, sso_event_row
 
 HOUR = Window(datetime(2026, 10, 30, 9), datetime(2026, 10, 30, 10))
 
@@ -154,6 +156,11 @@ def test_a_page_of_log_events_lands_the_same_read_column_wise_or_event_by_event(
         pytest.param(
             log_event("", "2026-10-30T09:30:00.000Z"), ("item 1", "uuid", "missing"), id="no-uuid"
         ),
+        pytest.param(
+            log_event("e3", "9999-12-31T23:30:00.000-01:00"),
+            ("e3", "published", "'9999-12-31T23:30:00.000-01:00' is out of range once in UTC"),
+            id="past-9999-in-utc",
+        ),
     ],
 )
 def test_an_unusable_sso_event_is_reported_with_its_uuid_and_field(event, problem):
@@ -171,3 +178,194 @@ def test_an_sso_event_with_a_typed_value_is_landed_with_the_value_as_text():
 
     assert table.column("actor_id").to_pylist() == ["42"]
     assert table.column("target_app_display_name").to_pylist() == ['Zoë\'s "App"']
+
+
+APP = "0oa1"
+
+
+def app_user(user_id: str, created: str | None, last_updated: str | None, **fields: object) -> dict:
+    """An Application User as Okta sends it, with the fields the connector does not land."""
+    return {
+        "id": user_id,
+        "externalId": None,
+        "created": created,
+        "lastUpdated": last_updated,
+        "scope": "USER",
+        "status": "ACTIVE",
+        "statusChanged": last_updated,
+        "passwordChanged": None,
+        "syncState": "DISABLED",
+        "credentials": {"userName": f"{user_id}@example.com"},
+        "profile": {"costCenter": 4711, "groups": ["Sales"]},
+        "_links": {
+            "app": {"href": f"https://acme.okta.com/api/v1/apps/{APP}"},
+            "user": {"href": f"https://acme.okta.com/api/v1/users/{user_id}"},
+        },
+        **fields,
+    }
+
+
+def assignment_lists(lists: dict[str, list[list[dict]]]) -> OktaConnector:
+    """A connector on an org whose apps are `lists`' keys, each with its assignments' pages."""
+    script = [reply(200, [{"id": app, "label": app} for app in lists])]
+    for app, pages in lists.items():
+        for number, page in enumerate(pages, start=1):
+            link = f'<https://acme.okta.com/api/v1/apps/{app}/users?after=p{number}>; rel="next"'
+            script.append(reply(200, page, **({"Link": link} if number < len(pages) else {})))
+    return scripted(*script)
+
+
+def app_users_read(lists: dict[str, list[list[dict]]]) -> list[dict]:
+    return read(assignment_lists(lists), "app_users").to_pylist()
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(
+            [
+                app_user("00u1", "2025-02-01T09:00:00.000Z", "2025-03-01T09:00:00.000Z"),
+                app_user("00u2", None, None, scope="GROUP"),
+                app_user("00u3", "2025-02-01T11:00:00.5+02:00", "2025-03-01T04:00:00-05:00"),
+                app_user(
+                    "00u4", "2025-02-01T09:00:00.123456Z", "2025-03-01T09:00:00Z", status=None
+                ),
+                {"id": "00u5"},  # nothing but the id
+            ],
+            id="times-offsets-nulls",
+        ),
+        pytest.param(
+            [app_user("00u1", None, None), app_user("00u2", None, None)], id="no-time-at-all"
+        ),
+    ],
+)
+def test_a_page_of_app_users_lands_the_same_read_column_wise_or_one_by_one(page):
+    # WHEN the page is read column-wise
+    batch = app_user_batch(APP, decode_app_user_page(json.dumps(page).encode()))
+
+    # THEN it holds exactly the rows the assignment-by-assignment reading makes of it
+    assert batch is not None
+    assert batch.schema == APP_USERS.schema
+    assert batch.to_pylist() == [app_user_row(APP, obj) for obj in page]
+
+
+def test_app_users_read_column_wise_have_their_times_in_naive_utc():
+    page = [
+        app_user("00u3", "2025-02-01T11:00:00.5+02:00", "2025-03-01T04:00:00-05:00", status=None),
+        app_user("00u2", None, None, scope="GROUP"),
+    ]
+
+    assert app_users_read({APP: [page]}) == [
+        {
+            "app_id": APP,
+            "user_id": "00u3",
+            "scope": "USER",
+            "status": None,
+            "created": datetime(2025, 2, 1, 9, 0, 0, 500000),
+            "last_updated": datetime(2025, 3, 1, 9),
+        },
+        {
+            "app_id": APP,
+            "user_id": "00u2",
+            "scope": "GROUP",
+            "status": "ACTIVE",
+            "created": None,
+            "last_updated": None,
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "landed"),
+    [
+        pytest.param({"status": 5}, "status", "5", id="number"),
+        pytest.param({"scope": True}, "scope", "true", id="bool"),
+    ],
+)
+def test_an_assignment_with_a_typed_value_is_read_one_by_one_and_lands_it_as_text(
+    fields, column, landed
+):
+    # GIVEN a page the structs do not take as is
+    page = [app_user("00u1", "2025-02-01T09:00:00.000Z", None), app_user("00u2", None, None)]
+    page[1].update(fields)
+    decoded = decode_app_user_page(json.dumps(page).encode())
+    assert not isinstance(decoded[0], AppUser)
+    assert app_user_batch(APP, decoded) is None
+
+    # THEN the page is read as it was before there was a column-wise reading
+    rows = app_users_read({APP: [page]})
+
+    assert [row[column] for row in rows] == [page[0][column], landed]
+    assert rows == [app_user_row(APP, obj) for obj in page]
+
+
+def _without_id(obj: dict) -> dict:
+    return {name: value for name, value in obj.items() if name != "id"}
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        pytest.param(
+            app_user("00u3", "yesterday", None),
+            ("00u3", "created", "'yesterday' is not an ISO-8601 timestamp"),
+            id="bad-time",
+        ),
+        pytest.param(
+            app_user("00u3", None, "2025-02-30T09:00:00.000Z"),
+            ("00u3", "lastUpdated", "'2025-02-30T09:00:00.000Z' is not an ISO-8601 timestamp"),
+            id="no-such-day",
+        ),
+        pytest.param(
+            app_user("00u3", "9999-12-31T23:30:00.000-01:00", None),
+            ("00u3", "created", "'9999-12-31T23:30:00.000-01:00' is out of range once in UTC"),
+            id="past-9999-in-utc",
+        ),
+        pytest.param(
+            app_user("00u3", None, None, lastUpdated=1700000000),
+            ("00u3", "lastUpdated", "expected an ISO-8601 timestamp, got int"),
+            id="time-as-number",
+        ),
+        pytest.param(
+            _without_id(app_user("00u3", None, None)), ("item 2", "id", "missing"), id="no-id"
+        ),
+        pytest.param(app_user("", None, None), ("item 2", "id", "missing"), id="empty-id"),
+    ],
+)
+def test_an_unusable_assignment_is_reported_with_its_endpoint_page_record_and_field(bad, problem):
+    # GIVEN an app whose second page of assignments holds one unusable record among good ones
+    good = app_user("00u2", "2025-02-01T09:00:00.000Z", None)
+    pages = [[app_user("00u1", None, None)], [good, bad, app_user("00u4", None, None)]]
+
+    with pytest.raises(RecordError) as err:
+        read(assignment_lists({APP: pages}), "app_users")
+
+    assert err.value.problems == [problem]
+    assert str(err.value).startswith(f"[okta] GET /api/v1/apps/{APP}/users page 2: 1 bad record")
+
+
+@pytest.mark.parametrize(
+    "status",
+    [pytest.param("ACTIVE", id="column-wise"), pytest.param(5, id="one-by-one")],
+)
+def test_an_assignment_repeated_where_pages_meet_is_kept_once_per_app(status, caplog):
+    # GIVEN Okta repeats 00u2 on the first app's second page, and a second app also has 00u1
+    first_page = [app_user("00u1", None, None), app_user("00u2", None, None, scope="GROUP")]
+    second_page = [app_user("00u2", None, None, status=status), app_user("00u3", None, None)]
+    lists = {APP: [first_page, second_page], "0oa2": [[app_user("00u1", None, None)]]}
+
+    with caplog.at_level(logging.INFO, logger="connectors.okta.client"):
+        rows = app_users_read(lists)
+
+    # THEN each assignment is landed once, as first read, and the repeat is counted where it was
+    assert [(row["app_id"], row["user_id"], row["scope"], row["status"]) for row in rows] == [
+        (APP, "00u1", "USER", "ACTIVE"),
+        (APP, "00u2", "GROUP", "ACTIVE"),
+        (APP, "00u3", "USER", "ACTIVE"),
+        ("0oa2", "00u1", "USER", "ACTIVE"),
+    ]
+    repeats = [r.getMessage() for r in caplog.records if "repeated" in r.getMessage()]
+    assert repeats == [
+        f"okta: GET /api/v1/apps/{APP}/users page 2 repeated 1 record(s) already read; "
+        "kept one of each"
+    ]
