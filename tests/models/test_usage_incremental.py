@@ -10,7 +10,7 @@ nothing newly loaded changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,12 @@ from connectors.base import Entity, Window
 from connectors.registry import SOURCE_ENTITIES
 from pipelines.ingest.landing import load_landing_file, write_landing_file
 
-MODELS = ("int_usage_events_aggregated", "int_usage_events_unioned")
+MODELS = (
+    "int_usage_events_rolled_up",
+    "int_usage_events_unioned",
+    "int_usage_events_qualified",
+    "int_application_user_activity",
+)
 EVENT_TABLES = {
     f"{source}__{entity.name}": (source, entity)
     for source, entities in SOURCE_ENTITIES.items()
@@ -39,6 +44,9 @@ LATE_EVENT = {
     "target_app_id": "oa_zoom",
     "outcome_result": "SUCCESS",
 }
+
+
+REVISED_EVENT = "o2"
 
 
 def day(value: str) -> datetime:
@@ -110,7 +118,7 @@ def loads(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> dict:
         for name, rows in company.RAW_ROWS.items()
     }
     dbt_harness.write_raw_tables(warehouse, older)
-    dbt("build", "--select", "+int_usage_events_unioned", "--exclude", "resource_type:test")
+    dbt("build", "--select", f"+{MODELS[-1]}", "--exclude", "resource_type:test")
     # WHEN the later days land in two pieces, dbt running after each
     for window in (
         Window(SPLIT, datetime(2026, 10, 31)),
@@ -119,9 +127,14 @@ def loads(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> dict:
         for name in EVENT_TABLES:
             load_window(warehouse, name, company.RAW_ROWS.get(name, []), window)
         dbt(*run)
-    # AND the last day is delivered again, with an event that arrived late
+    # AND the last day is delivered again, with an event that arrived late and Rec's only
+    # sign-in now a failure, which leaves his successful row without a day
     last_day = Window(datetime(2026, 10, 31), datetime(2026, 11, 1))
-    okta = [*company.RAW_ROWS["okta__sso_events"], LATE_EVENT]
+    okta = [
+        {**row, "outcome_result": "FAILURE"} if row["uuid"] == REVISED_EVENT else row
+        for row in company.RAW_ROWS["okta__sso_events"]
+    ]
+    okta.append(LATE_EVENT)
     load_window(warehouse, "okta__sso_events", okta, last_day)
     dbt(*run)
     incremental = model_state(data_dir, dbt_harness)
@@ -131,9 +144,10 @@ def loads(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> dict:
     with dbt_harness.open_warehouse(data_dir) as con:
         late_rows = dbt_harness.rows(
             con,
-            "select user_id, event_count from intermediate.int_usage_events_aggregated"
-            " where source_system = 'okta' and activity_date = date '2026-10-31'"
-            " order by user_id",
+            "select user_id, is_successful, activity_dates"
+            " from intermediate.int_usage_events_rolled_up"
+            " where source_system = 'okta' and list_contains(activity_dates, date '2026-10-31')"
+            " order by user_id, is_successful",
         )
     dbt(*run, "--full-refresh")
     return {
@@ -152,8 +166,11 @@ def test_a_run_with_nothing_newly_loaded_changes_no_row(loads) -> None:
     assert loads["rerun"] == loads["incremental"]
 
 
-def test_the_late_event_is_counted_once_on_its_day(loads) -> None:
+def test_a_redelivered_day_adds_late_use_once_and_takes_back_use_it_no_longer_shows(loads):
+    # Bob's only Okta sign-in is the late one; Rec's, a success when first delivered, is now a
+    # failure: his successful row, left without a day, is gone, not kept empty
+    late_day = [date(2026, 10, 31)]
     assert loads["late_rows"] == [
-        {"user_id": "u_bob", "event_count": 1},
-        {"user_id": "u_rec", "event_count": 1},
+        {"user_id": "u_bob", "is_successful": True, "activity_dates": late_day},
+        {"user_id": "u_rec", "is_successful": False, "activity_dates": late_day},
     ]

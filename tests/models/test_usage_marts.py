@@ -55,6 +55,7 @@ def skus(warehouse: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict[str
 def test_every_usage_unit_test_ran_and_passed(build: Path) -> None:
     results = json.loads((build / "dbt_target" / "run_results.json").read_text())["results"]
     usage_models = (
+        "int_usage_events_rolled_up",
         "int_usage_events_unioned",
         "int_usage_events_qualified",
         "int_application_user_activity",

@@ -6,18 +6,30 @@ qualified_events as (
 
 ),
 
+days as (
+
+    -- the days of every source at once: a day two sources saw is one active day
+    select
+        application_id,
+        user_key,
+        list_sort(list_distinct(flatten(list(activity_dates)))) as activity_dates,
+        count(distinct source_system) as source_count
+    from qualified_events
+    group by application_id, user_key
+
+),
+
 activity as (
 
     -- the one aggregation of user-level activity every usage figure reads
     select
         application_id,
         user_key,
-        min(activity_date) as first_active_date,
-        max(activity_date) as last_active_date,
-        count(distinct activity_date) as active_day_count,
-        count(distinct source_system) as source_count
-    from qualified_events
-    group by application_id, user_key
+        source_count,
+        activity_dates[1] as first_active_date,
+        activity_dates[-1] as last_active_date,
+        len(activity_dates) as active_day_count
+    from days
 
 ),
 

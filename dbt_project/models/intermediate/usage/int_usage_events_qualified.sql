@@ -58,10 +58,9 @@ matched as (
         events.source_system,
         events.application_id,
         events.user_key,
-        events.activity_date,
         events.event_type,
         events.event_detail,
-        events.event_count
+        events.activity_dates
     from events
     left join applications_with_rules
         on events.application_id = applications_with_rules.application_id
@@ -88,11 +87,10 @@ qualified as (
     select
         application_id,
         user_key,
-        activity_date,
         source_system,
-        sum(event_count) as event_count
+        list_sort(list_distinct(flatten(list(activity_dates)))) as activity_dates
     from matched
-    group by application_id, user_key, activity_date, source_system
+    group by application_id, user_key, source_system
 
 )
 

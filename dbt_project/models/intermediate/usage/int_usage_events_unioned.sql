@@ -2,9 +2,18 @@ with
 
 events as (
 
-    -- the event logs already rolled up by day, incrementally: only (re)loaded days are re-read
-    select * from {{ ref('int_usage_events_aggregated') }}
-    where is_successful and activity_date <= {{ as_of_date() }}
+    -- the event logs already rolled up, incrementally, into the days each source's user did each
+    -- thing: a row per user and kind of event, not per day; the days after as_of_date are left out
+    select
+        source_system,
+        application_ref,
+        user_id,
+        user_name,
+        event_type,
+        event_detail,
+        list_filter(activity_dates, day -> day <= {{ as_of_date() }}) as activity_dates
+    from {{ ref('int_usage_events_rolled_up') }}
+    where is_successful and list_min(activity_dates) <= {{ as_of_date() }}
 
 ),
 
@@ -88,10 +97,9 @@ okta as (
         coalesce(
             lower(okta_users.email), lower(events.user_name), 'okta:' || events.user_id
         ) as user_key,
-        events.activity_date,
         events.event_type,
         events.event_detail,
-        events.event_count
+        events.activity_dates
     from events
     inner join okta_apps
         on events.application_ref = okta_apps.okta_app_id
@@ -112,10 +120,9 @@ graph as (
             lower(graph_users.user_principal_name),
             'entra:' || events.user_id
         ) as user_key,
-        events.activity_date,
         events.event_type,
         events.event_detail,
-        events.event_count
+        events.activity_dates
     from events
     inner join graph_applications
         on events.application_ref = graph_applications.app_display_name
@@ -132,10 +139,9 @@ google_token as (
         events.source_system,
         google_applications.application_id,
         lower(events.user_name) as user_key,
-        events.activity_date,
         events.event_type,
         events.event_detail,
-        events.event_count
+        events.activity_dates
     from events
     inner join google_applications
         on events.application_ref = google_applications.oauth_app_name
@@ -150,10 +156,9 @@ google_login as (
         events.source_system,
         google_login_application.application_id,
         lower(events.user_name) as user_key,
-        events.activity_date,
         events.event_type,
         events.event_detail,
-        events.event_count
+        events.activity_dates
     from events
     cross join google_login_application
     where events.source_system = 'google_login' and events.user_name is not null
@@ -172,21 +177,20 @@ unioned as (
 
 ),
 
-daily as (
+resolved as (
 
-    -- one row per kind of event a user made on a day: the grain the rules and windows need,
-    -- far smaller than the raw logs
+    -- one row per kind of event a user made with an application, with the days they made it:
+    -- several source spellings of one application or person become one row
     select
         source_system,
         application_id,
         user_key,
-        activity_date,
         event_type,
         event_detail,
-        cast(sum(event_count) as bigint) as event_count
+        list_sort(list_distinct(flatten(list(activity_dates)))) as activity_dates
     from unioned
     group by all
 
 )
 
-select * from daily
+select * from resolved
