@@ -47,6 +47,7 @@ LATE_EVENT = {
 
 
 REVISED_EVENT = "o2"
+REPLACED_ROLLUP = "int_usage_events_aggregated"
 
 
 def day(value: str) -> datetime:
@@ -118,7 +119,16 @@ def loads(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> dict:
         for name, rows in company.RAW_ROWS.items()
     }
     dbt_harness.write_raw_tables(warehouse, older)
+    # AND the day-by-day rollup the list rollup replaced, as a warehouse built before it holds it
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema if not exists intermediate")
+        con.execute(f"create table intermediate.{REPLACED_ROLLUP} as select 1 as activity_date")
     dbt("build", "--select", f"+{MODELS[-1]}", "--exclude", "resource_type:test")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        replaced_left = con.execute(
+            "select table_name from information_schema.tables where table_name = ?",
+            [REPLACED_ROLLUP],
+        ).fetchall()
     # WHEN the later days land in two pieces, dbt running after each
     for window in (
         Window(SPLIT, datetime(2026, 10, 31)),
@@ -151,6 +161,7 @@ def loads(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> dict:
         )
     dbt(*run, "--full-refresh")
     return {
+        "replaced_left": replaced_left,
         "incremental": incremental,
         "rerun": rerun,
         "rebuilt": model_state(data_dir, dbt_harness),
@@ -174,3 +185,7 @@ def test_a_redelivered_day_adds_late_use_once_and_takes_back_use_it_no_longer_sh
         {"user_id": "u_bob", "is_successful": True, "activity_dates": late_day},
         {"user_id": "u_rec", "is_successful": False, "activity_dates": late_day},
     ]
+
+
+def test_the_day_by_day_rollup_it_replaced_is_dropped_from_an_older_warehouse(loads) -> None:
+    assert loads["replaced_left"] == []
