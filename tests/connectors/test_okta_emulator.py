@@ -6,6 +6,7 @@ API between the two cannot hide here.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 
@@ -173,3 +174,33 @@ def test_log_events_are_valid_json_whatever_characters_their_values_hold(org, cl
     assert whole_ms["target"][0]["displayName"] == 'App "Ω"'
     assert whole_ms["outcome"] == {"result": None}
     assert [target["type"] for target in no_app["target"]] == ["AppUser"]
+
+
+def test_assignments_rendered_at_once_are_the_json_okta_s_objects_give_one_by_one(org, clock):
+    # GIVEN assignments whose values need escaping in JSON, times finer than milliseconds, none
+    users = org.okta_users.to_pylist()
+    users[0] |= {"profile_login": 'ann "Ω" \\ o\'neil\ttab'}
+    users[1] |= {"profile_login": None}
+    assignments = org.okta_app_users.slice(0, 4).to_pylist()
+    assignments[0] |= {"user_id": users[0]["id"], "created": datetime(2026, 1, 2, 3, 4, 5, 6789)}
+    assignments[1] |= {"user_id": users[1]["id"], "last_updated": None, "scope": None}
+    assignments[2] |= {"created": None, "last_updated": datetime(2026, 1, 2, 3, 4, 5, 456000)}
+    odd = replace(
+        org,
+        okta_users=pa.Table.from_pylist(users, schema=org.okta_users.schema),
+        okta_app_users=pa.Table.from_pylist(assignments, schema=org.okta_app_users.schema),
+    )
+
+    with OktaEmulator(odd, TOKEN, rate_limits=UNLIMITED, clock=clock.time) as okta:
+        # WHEN the list is served, all assignments rendered by DuckDB in one go
+        served = okta._app_user_json_texts().to_pylist()
+        # THEN each is the JSON the object-by-object rendering gives, field for field and in order
+        one_by_one = [okta._app_user_json(row["app_id"], row) for row in assignments]
+        listed = get(okta, f"/api/v1/apps/{assignments[0]['app_id']}/users").json()
+
+    assert [list(json.loads(text).items()) for text in served] == [
+        list(json.loads(text).items()) for text in one_by_one
+    ]
+    ann = next(item for item in listed if item["id"] == users[0]["id"])
+    assert ann["credentials"] == {"userName": 'ann "Ω" \\ o\'neil\ttab'}
+    assert ann["created"] == "2026-01-02T03:04:05.006789Z"
