@@ -388,7 +388,7 @@ class OktaEmulator(EmulatorServer):
         Assignments are the org's longest list (1.6 million at scale L) and a refresh reads them
         all every day. Rendered row by row in Python they cost this stand-in for Okta about 13 us
         each, some 20 s at L on the cores the refresh being measured runs on; DuckDB renders them
-        all in about a second, on the first request (the links need the server's address).
+        all in about 4 s at L, once, on the first request (the links need the server's address).
         The JSON is that of `_app_user_json`, field for field (DuckDB writes characters beyond
         ASCII as they are where Python escapes them); the emulator's tests hold it to that.
         """
