@@ -8,7 +8,7 @@ raw table exactly as the last good load left it, and the other sources are untou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -72,7 +72,13 @@ def load_landing_file(
     the same delivery again changes nothing; a re-delivery with late events adds them, and a day
     is never counted twice however often it is re-loaded.
     """
-    source_sql = f"select *, now()::timestamp as _loaded_at from read_parquet('{path}')"
+    # The load's instant in UTC, not `now()::timestamp`, which is the session's local time: the
+    # quality gate compares `_loaded_at` with when the live publication was checked (UTC).
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    source_sql = (
+        f"select *, timestamp '{loaded_at.isoformat(sep=' ')}' as _loaded_at"
+        f" from read_parquet('{path}')"
+    )
     con.execute("begin transaction")
     try:
         con.execute("create schema if not exists raw")

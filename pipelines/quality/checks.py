@@ -16,6 +16,7 @@ gate did not pass.
 
 import time
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -24,7 +25,13 @@ from dagster_duckdb import DuckDBResource
 from data_quality.results import SuiteResult
 from data_quality.suites import SUITES
 from data_quality.worker import Validation, at_low_priority, submit_database
-from pipelines.publish.publication import Candidate, record_audit, write_candidate
+from pipelines.publish.publication import (
+    Candidate,
+    Publication,
+    current,
+    record_audit,
+    write_candidate,
+)
 from pipelines.publish.report import write_candidate_report
 from pipelines.quality.dbt_tests import DbtTestResults, DbtTestRun
 from pipelines.quality.results import record, write_report
@@ -82,7 +89,16 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
                 input_schema="raw",
             )
         context.log.info(f"Candidate publication {candidate.publication_id} written; auditing it")
-        dbt_tests = DbtTestRun(dbt_project(), audit.as_of)
+        since = rows_checked_through(current(paths))
+        context.log.info(
+            "dbt's event-log tests check "
+            + (
+                f"the rows loaded since {since} UTC (the live publication's gate checked the rest)"
+                if since
+                else "every row (no live publication recorded what its gate checked)"
+            )
+        )
+        dbt_tests = DbtTestRun(dbt_project(), audit.as_of, rows_loaded_since=since)
         started = time.monotonic()
         try:
             validation = validate_candidate(candidate)
@@ -108,7 +124,9 @@ def build_quality_checks() -> dg.AssetChecksDefinition:
             for table, result in suites.items():
                 record(con, run_id, table, result)
             report = write_report(con, paths.validation_reports, run_id)
-        record_audit(candidate, audit_document(suites, tests))
+        record_audit(
+            candidate, audit_document(suites, tests, since, rows_loaded_through(candidate))
+        )
         log_outcome(context, suites, tests, dbt_tests.log_path)
         context.log.info(f"Validation report: {report}")
         for table, result in suites.items():
@@ -129,8 +147,44 @@ def validate_candidate(candidate: Candidate) -> Validation[dict[str, SuiteResult
     return submit_database(candidate.database, SUITES, "marts", low_priority=True)
 
 
-def audit_document(suites: Mapping[str, SuiteResult], tests: DbtTestResults) -> dict:
-    """The gate's verdict on each table, as the publish step and the manifest read it."""
+def rows_loaded_through(candidate: Candidate) -> datetime:
+    """Every raw row loaded before this instant (naive UTC, as `_loaded_at`) was in the warehouse
+    when `candidate` was written, so its gate's dbt tests saw it: loads end before the gate starts,
+    and DuckDB lets no other process write while the gate's own connection or `dbt test` holds the
+    file."""
+    return candidate.created_at.astimezone(UTC).replace(tzinfo=None)
+
+
+def rows_checked_through(live: Publication | None) -> datetime | None:
+    """The raw rows the live publication's gate left checked: those loaded before the instant it
+    recorded. None (check every row) before the first publication, for one published by a version
+    that did not record it, or by a path that ran no dbt tests.
+
+    Induction keeps this sound: the first gate checks every row, and each later one the rows
+    loaded since the gate of the publication then live, which passed. After a rollback the live
+    publication is an older one: more rows are checked again, never fewer.
+    """
+    if live is None:
+        return None
+    try:
+        recorded = live.manifest.get("checks", {}).get("dbt_tests", {}).get("rows_loaded_through")
+    except (OSError, ValueError):
+        return None
+    return datetime.fromisoformat(recorded) if recorded else None
+
+
+def audit_document(
+    suites: Mapping[str, SuiteResult],
+    tests: DbtTestResults,
+    rows_loaded_since: datetime | None = None,
+    rows_loaded_through: datetime | None = None,
+) -> dict:
+    """The gate's verdict on each table, as the publish step and the manifest read it.
+
+    `rows_loaded_since` and `rows_loaded_through` bound the raw rows whose event-log tests this gate
+    ran (since None: all of them); the next gate starts from `rows_loaded_through` once this
+    candidate is published.
+    """
     tables = {}
     for table, result in suites.items():
         concerning = [t for t in tests.concerning(table) if t.blocking]
@@ -149,6 +203,8 @@ def audit_document(suites: Mapping[str, SuiteResult], tests: DbtTestResults) -> 
             "passed": tests.passed,
             "not_passed": [{"name": t.name, "status": t.status} for t in tests.not_passed],
             "error": tests.error,
+            "rows_loaded_since": rows_loaded_since.isoformat() if rows_loaded_since else None,
+            "rows_loaded_through": rows_loaded_through.isoformat() if rows_loaded_through else None,
         },
     }
 

@@ -18,7 +18,7 @@ import subprocess
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any
 
 from dagster_dbt import DbtProject
@@ -26,6 +26,9 @@ from dagster_dbt import DbtProject
 from pipelines.transform.dbt import DBT_GLOBAL_FLAGS, dbt_env, dbt_executable
 
 BLOCKING_STATUSES = frozenset({"fail", "error", "runtime error", "skipped"})
+#: The instant (naive UTC) after which the event logs' key and not-null tests check the rows loaded;
+#: read by the dbt macro `rows_loaded_since`.
+ROWS_LOADED_SINCE_ENV = "AUDIT_DBT_ROWS_LOADED_SINCE"
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,12 @@ class DbtTestResults:
 class DbtTestRun:
     """`dbt test` started in the background on the working warehouse; `wait` collects it."""
 
-    def __init__(self, project: DbtProject, as_of: date) -> None:
+    def __init__(
+        self, project: DbtProject, as_of: date, rows_loaded_since: datetime | None = None
+    ) -> None:
+        """Start `dbt test`. With `rows_loaded_since`, the event logs' tests that name a
+        `loaded_at_column` check only the rows loaded since then (the whole log is still probed for
+        a repeated key); without, every row."""
         self._target = project.project_dir / project.target_path
         self._target.mkdir(parents=True, exist_ok=True)
         self.log_path = self._target / "dbt_test.log"
@@ -83,6 +91,9 @@ class DbtTestRun:
             str(self._target),
         ]
         environment = {**os.environ, **dbt_env(as_of), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+        environment[ROWS_LOADED_SINCE_ENV] = (
+            rows_loaded_since.isoformat(sep=" ") if rows_loaded_since else ""
+        )
         self._process = subprocess.Popen(
             command,
             cwd=project.project_dir,

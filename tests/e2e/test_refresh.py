@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 import sample_company
-from pipelines.publish.publication import current
+from pipelines.publish.publication import current, history
 from pipelines.refresh import RefreshOutcome, run_refresh
 from pipelines.sample import EVENT_HISTORY_DAYS, GRAPH_RETENTION_DAYS, serve_sample_company
 from pipelines.settings import DBT_PROJECT_DIR, Paths
@@ -534,6 +534,19 @@ def test_the_publication_is_the_candidate_the_gate_audited(refreshes: Refreshes)
         assert audited["success"], table
         assert audited["fingerprint"] == entry["fingerprint"], table
         assert audited["rows"] == entry["rows"], table
+
+
+def test_the_second_gate_tests_the_event_logs_from_where_the_first_left_them(
+    refreshes: Refreshes,
+) -> None:
+    manifests = {p.publication_id: p.manifest for p in history(refreshes.paths)}
+    first = manifests[refreshes.first.publication_id]["checks"]["dbt_tests"]
+    second = manifests[refreshes.second.publication_id]["checks"]["dbt_tests"]
+
+    # the first gate had no publication before it: every row
+    assert first["rows_loaded_since"] is None
+    assert second["rows_loaded_since"] == first["rows_loaded_through"]
+    assert first["rows_loaded_through"] < second["rows_loaded_through"]
 
 
 def test_a_second_refresh_gives_the_same_figures(refreshes: Refreshes) -> None:

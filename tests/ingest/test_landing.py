@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -106,6 +106,26 @@ def test_rows_carry_load_metadata(con, tmp_path: Path) -> None:
     ).fetchone()
 
     assert row == ("test", datetime(2026, 10, 2), "run-1", True)
+
+
+@pytest.mark.parametrize("entity", [APPS, EVENTS])
+def test_rows_are_stamped_with_the_load_time_in_utc_whatever_the_sessions_time_zone(
+    con, tmp_path: Path, entity: Entity
+) -> None:
+    # The quality gate compares `_loaded_at` with when the live publication was checked, in UTC:
+    # in New York's zone, `now()::timestamp` would stamp rows five hours early.
+    con.execute("set TimeZone = 'America/New_York'")
+    before = datetime.now(UTC).replace(tzinfo=None)
+    if entity is APPS:
+        land(con, tmp_path, APPS, apps("a"))
+    else:
+        land(con, tmp_path, EVENTS, events(1), hours(0, 4))
+    after = datetime.now(UTC).replace(tzinfo=None)
+
+    table = f"raw.test__{entity.name}"
+    (loaded_at,) = con.execute(f"select distinct _loaded_at from {table}").fetchone()
+
+    assert before <= loaded_at <= after
 
 
 def test_a_snapshot_replaces_the_previous_one(con, tmp_path: Path) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pipelines.quality.dbt_tests import summarise
+import json
+from datetime import datetime
+from pathlib import Path
+
+from pipelines.publish.publication import Publication
+from pipelines.quality.checks import audit_document, rows_checked_through
+from pipelines.quality.dbt_tests import DbtTestResults, summarise
 
 PROJECT = "software_audit"
 
@@ -85,3 +91,34 @@ def test_a_warning_concerns_its_marts_without_blocking_them() -> None:
     [warning] = outcome.concerning("spend")
     assert not warning.blocking
     assert warning.describe() == "accepted_values_spend_category (warn): Got 3 results"
+
+
+def published(tmp_path: Path, checks: dict) -> Publication:
+    (tmp_path / "manifest.json").write_text(json.dumps({"checks": checks}), encoding="utf-8")
+    return Publication(tmp_path.name, tmp_path)
+
+
+def test_the_event_logs_are_tested_from_where_the_live_publications_gate_left_them(
+    tmp_path: Path,
+) -> None:
+    live = published(tmp_path, {"dbt_tests": {"rows_loaded_through": "2026-10-31T06:00:00"}})
+
+    assert rows_checked_through(live) == datetime(2026, 10, 31, 6, 0)
+
+
+def test_every_row_is_tested_when_no_gate_recorded_what_it_checked(tmp_path: Path) -> None:
+    # before the first publication, and for one whose gate predates the record
+    assert rows_checked_through(None) is None
+    assert rows_checked_through(published(tmp_path, {"dbt_tests": {"passed": 286}})) is None
+
+
+def test_a_gate_records_the_rows_it_checked_as_naive_utc() -> None:
+    document = audit_document(
+        {},
+        DbtTestResults(passed=1),
+        rows_loaded_since=datetime(2026, 10, 30, 6, 0),
+        rows_loaded_through=datetime(2026, 10, 31, 6, 0),
+    )
+
+    assert document["dbt_tests"]["rows_loaded_since"] == "2026-10-30T06:00:00"
+    assert document["dbt_tests"]["rows_loaded_through"] == "2026-10-31T06:00:00"
