@@ -10,6 +10,7 @@ DuckDB's `hash` is stable within a DuckDB version, which is all a compare-before
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -18,13 +19,77 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def table_fingerprint(con: duckdb.DuckDBPyConnection, qualified_table: str) -> str:
+@dataclass(frozen=True)
+class TableHash:
+    """What a fingerprint is made of. Row count, sum and XOR add up over any split of the rows, so
+    a table's can be kept up to date by the rows a load removes and adds, without reading the
+    rest (`pipelines.ingest.fingerprints`)."""
+
+    described: str
+    row_count: int
+    hash_sum: int
+    hash_xor: int
+
+    def fingerprint(self) -> str:
+        content = f"{self.described}|{self.row_count}|{self.hash_sum}|{self.hash_xor}"
+        return hashlib.sha256(content.encode()).hexdigest()
+
+    def plus(self, rows: RowsHash) -> TableHash:
+        return replace(
+            self,
+            row_count=self.row_count + rows.row_count,
+            hash_sum=self.hash_sum + rows.hash_sum,
+            hash_xor=self.hash_xor ^ rows.hash_xor,
+        )
+
+    def minus(self, rows: RowsHash) -> TableHash:
+        # XOR is its own inverse
+        return replace(
+            self,
+            row_count=self.row_count - rows.row_count,
+            hash_sum=self.hash_sum - rows.hash_sum,
+            hash_xor=self.hash_xor ^ rows.hash_xor,
+        )
+
+
+@dataclass(frozen=True)
+class RowsHash:
+    """The aggregates of some rows of a table: a part of its `TableHash`."""
+
+    row_count: int
+    hash_sum: int
+    hash_xor: int
+
+
+def described(con: duckdb.DuckDBPyConnection, qualified_table: str) -> tuple[str, list[str]]:
+    """The table's columns with their types, as the fingerprint records them, and their names."""
     schema = con.execute(f"describe select * from {qualified_table}").fetchall()
-    columns = ", ".join(quote(name) for name, *_ in schema)
+    text = ";".join(f"{name}:{column_type}" for name, column_type, *_ in schema)
+    return text, [name for name, *_ in schema]
+
+
+def rows_hash(
+    con: duckdb.DuckDBPyConnection,
+    qualified_table: str,
+    columns: list[str],
+    where: str = "true",
+    parameters: dict | None = None,
+) -> RowsHash:
+    """The aggregates of the rows of `qualified_table` that `where` keeps, in one streaming scan."""
+    hashed = f"hash({', '.join(quote(name) for name in columns)})"
     row_count, hash_sum, hash_xor = con.execute(
-        f"select count(*), sum(hash({columns})::hugeint), bit_xor(hash({columns})) "
-        f"from {qualified_table}"
+        f"select count(*), coalesce(sum({hashed}::hugeint), 0), coalesce(bit_xor({hashed}), 0)"
+        f" from {qualified_table} where {where}",
+        parameters or {},
     ).fetchone()
-    described = ";".join(f"{name}:{column_type}" for name, column_type, *_ in schema)
-    content = f"{described}|{row_count}|{hash_sum}|{hash_xor}"
-    return hashlib.sha256(content.encode()).hexdigest()
+    return RowsHash(int(row_count), int(hash_sum), int(hash_xor))
+
+
+def table_hash(con: duckdb.DuckDBPyConnection, qualified_table: str) -> TableHash:
+    text, columns = described(con, qualified_table)
+    rows = rows_hash(con, qualified_table, columns)
+    return TableHash(text, rows.row_count, rows.hash_sum, rows.hash_xor)
+
+
+def table_fingerprint(con: duckdb.DuckDBPyConnection, qualified_table: str) -> str:
+    return table_hash(con, qualified_table).fingerprint()

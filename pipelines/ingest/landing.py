@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from connectors.base import LOAD_METADATA, Entity, Window
+from pipelines.ingest.fingerprints import current_hash, rehash, rows_in, store_hash, stored_hash
 
 
 def raw_table(source: str, entity: Entity) -> str:
@@ -84,7 +85,7 @@ def load_landing_file(
         con.execute("create schema if not exists raw")
         if entity.kind == "snapshot":
             con.execute(f"create or replace table {table} as {source_sql}")
-            inserted = _count(con, table)
+            inserted = rehash(con, table).row_count
         else:
             if window is None:
                 raise ValueError(f"{table}: events are loaded by window, and none was given")
@@ -107,6 +108,10 @@ def _replace_window(
     con.execute(f"create table if not exists {table} as {source_sql} limit 0")
     in_window = f"{entity.event_time} >= $start and {entity.event_time} < $end"
     bounds = {"start": window.start, "end": window.end}
+    # The table's fingerprint follows the window's rows out and in (`fingerprints`): a scan of the
+    # window, which DuckDB's zone maps keep to the days it holds, not of the history.
+    kept = stored_hash(con, table)
+    removed = rows_in(con, table, in_window, bounds) if kept else None
     con.execute(f"delete from {table} where {in_window}", bounds)
     # An event a vendor returns outside the window asked for belongs to another window's load:
     # keeping it here would land it twice once both windows are loaded. By name: a table created
@@ -138,6 +143,11 @@ def _replace_window(
         """,
         bounds,
     ).fetchone()
+    # Every row of the window now is one this delivery added.
+    if kept is not None and removed is not None:
+        store_hash(con, table, kept.minus(removed).plus(rows_in(con, table, in_window, bounds)))
+    else:
+        rehash(con, table)
     return int(row[0]) if row else 0
 
 
@@ -163,7 +173,7 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> 
         con.execute(f"create table if not exists {table} as select * from empty_entity")
     finally:
         con.unregister("empty_entity")
-    return _count(con, table)
+    return current_hash(con, table).row_count
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -27,6 +27,7 @@ import duckdb
 
 from data_quality.fingerprint import table_fingerprint
 from pipelines.checksum import file_sha256
+from pipelines.ingest.fingerprints import current_hash
 from pipelines.settings import Paths
 
 #: Files are written in DuckDB's v1.0.0 storage format, readable by every DuckDB since 1.0,
@@ -258,12 +259,9 @@ def input_fingerprints(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str,
     ).fetchall()
     inputs = {}
     for (name,) in names:
-        qualified = f"{schema}.{name}"
-        counted = con.execute(f"select count(*) from {qualified}").fetchone()
-        inputs[qualified] = {
-            "fingerprint": table_fingerprint(con, qualified),
-            "rows": int(counted[0]) if counted else 0,
-        }
+        # kept up to date by the loads (`fingerprints`): the history is not hashed again
+        state = current_hash(con, f"{schema}.{name}")
+        inputs[f"{schema}.{name}"] = {"fingerprint": state.fingerprint(), "rows": state.row_count}
     return inputs
 
 
