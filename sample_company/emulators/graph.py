@@ -169,6 +169,12 @@ class GraphEmulator(EmulatorServer):
             "servicePrincipals": _objects(tenant.service_principals),
             "users": _objects(tenant.users),
         }
+        # Each type's property names, in Graph's order, gathered once: gathered on every page, from
+        # every object, they cost the emulator 4 s of the pipeline's wait for L's 50,000 users.
+        self._properties = {
+            resource: tuple(dict.fromkeys(name for obj in objects for name in obj))
+            for resource, objects in self._lists.items()
+        }
         self._tokens: dict[str, _Issued] = {}
         self._tokens_lock = threading.Lock()
         self._local = threading.local()
@@ -271,7 +277,7 @@ class GraphEmulator(EmulatorServer):
                 "BadRequest",
                 "The query specified in the URI is not valid. Query option 'Top' is not allowed.",
             )
-        select = _select(params, self._lists["subscribedSkus"], "subscribedSku")
+        select = _select(params, self._properties["subscribedSkus"], "subscribedSku")
         objects = [_selected(o, select) for o in self._lists["subscribedSkus"]]
         return self._page("subscribedSkus", params, objects, None)
 
@@ -293,9 +299,9 @@ class GraphEmulator(EmulatorServer):
         start = _decode_offset(params["$skiptoken"]) if "$skiptoken" in params else 0
         chosen = objects[start : start + top]
         if resource == "users":
-            select = _select(params, objects, "user", USER_DEFAULT_PROPERTIES)
+            select = _select(params, self._properties[resource], "user", USER_DEFAULT_PROPERTIES)
         else:
-            select = _select(params, objects, "servicePrincipal")
+            select = _select(params, self._properties[resource], "servicePrincipal")
         value = [_selected(o, select) for o in chosen]
         end = start + len(chosen)
         next_start = (
@@ -591,12 +597,14 @@ def _objects(table: pa.Table) -> list[dict[str, Any]]:
 
 def _select(
     params: Mapping[str, str],
-    objects: list[dict[str, Any]],
+    known: tuple[str, ...],
     kind: str,
     defaults: tuple[str, ...] | None = None,
 ) -> list[str]:
-    """The properties to return: the `$select`ed ones and the id, else the type's defaults."""
-    known = dict.fromkeys(name for obj in objects for name in obj)  # in Graph's order
+    """The properties to return: the `$select`ed ones and the id, else the type's defaults.
+
+    `known` are the type's property names, in Graph's order.
+    """
     if "$select" not in params:
         return list(defaults or (name for name in known if name != "signInActivity"))
     names = ["id", *(n.strip() for n in params["$select"].split(",") if n.strip() != "id")]
