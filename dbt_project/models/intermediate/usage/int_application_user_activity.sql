@@ -12,7 +12,7 @@ days as (
     select
         application_id,
         user_key,
-        list_sort(list_distinct(flatten(list(activity_dates)))) as activity_dates,
+        {{ merged_days("activity_dates") }} as activity_dates,
         count(distinct source_system) as source_count
     from qualified_events
     group by application_id, user_key

@@ -88,7 +88,7 @@ qualified as (
         application_id,
         user_key,
         source_system,
-        list_sort(list_distinct(flatten(list(activity_dates)))) as activity_dates
+        {{ merged_days("activity_dates") }} as activity_dates
     from matched
     group by application_id, user_key, source_system
 

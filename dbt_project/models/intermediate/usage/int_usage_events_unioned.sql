@@ -187,7 +187,7 @@ resolved as (
         user_key,
         event_type,
         event_detail,
-        list_sort(list_distinct(flatten(list(activity_dates)))) as activity_dates
+        {{ merged_days("activity_dates") }} as activity_dates
     from unioned
     group by all
 
