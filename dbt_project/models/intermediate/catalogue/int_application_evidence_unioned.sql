@@ -12,9 +12,12 @@ names_resolved as (
 
 ),
 
-token_activities as (
+google_tokens as (
 
-    select * from {{ ref('stg_google__token_activities') }}
+    -- the OAuth token events as the usage rollup keeps them, incrementally: the days each person
+    -- used each app, not the log's every event (5.7 million at L, read again each refresh)
+    select * from {{ ref('int_usage_events_rolled_up') }}
+    where source_system = 'google_token'
 
 ),
 
@@ -36,15 +39,15 @@ survey_responses as (
 
 ),
 
-evidence as (
+signs as (
 
-    -- one row per dated sign of the application, with the person behind it where known
+    -- each sign of the application with its days, and the person behind it where known
 
     select
         application_id,
         'spend' as source_system,
-        invoice_date as evidence_date,
-        null as user_key
+        cast(null as varchar) as user_key,
+        [invoice_date] as evidence_dates
     from spend_lines
 
     union all
@@ -52,19 +55,19 @@ evidence as (
     select
         names_resolved.application_id,
         'google' as source_system,
-        cast(token_activities.event_at as date) as evidence_date,
-        lower(token_activities.user_email) as user_key
-    from token_activities
+        lower(google_tokens.user_name) as user_key,
+        google_tokens.activity_dates as evidence_dates
+    from google_tokens
     inner join names_resolved
-        on token_activities.oauth_app_name = names_resolved.application_name
+        on google_tokens.application_ref = names_resolved.application_name
 
     union all
 
     select
         names_resolved.application_id,
         'graph' as source_system,
-        cast(sign_ins.signed_in_at as date) as evidence_date,
-        lower(sign_ins.user_principal_name) as user_key
+        lower(sign_ins.user_principal_name) as user_key,
+        [cast(sign_ins.signed_in_at as date)] as evidence_dates
     from sign_ins
     inner join service_principals
         on sign_ins.app_id = service_principals.app_id
@@ -84,11 +87,24 @@ evidence as (
     select
         names_resolved.application_id,
         'survey' as source_system,
-        cast(survey_responses.submitted_at as date) as evidence_date,
-        lower(survey_responses.respondent_email) as user_key
+        lower(survey_responses.respondent_email) as user_key,
+        [cast(survey_responses.submitted_at as date)] as evidence_dates
     from survey_responses
     inner join names_resolved
         on survey_responses.application_name = names_resolved.application_name
+
+),
+
+evidence as (
+
+    -- one row per application, source and person, with the days of their signs
+    select
+        application_id,
+        source_system,
+        user_key,
+        {{ merged_days('evidence_dates') }} as evidence_dates
+    from signs
+    group by application_id, source_system, user_key
 
 )
 

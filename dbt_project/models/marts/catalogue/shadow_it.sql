@@ -27,14 +27,27 @@ shadow_applications as (
 
 ),
 
+evidence_dated as (
+
+    -- each person's signs up to the audit date
+    select
+        application_id,
+        source_system,
+        user_key,
+        list_filter(evidence_dates, day -> day <= {{ as_of_date() }}) as evidence_dates
+    from evidence
+
+),
+
 evidence_windowed as (
 
     -- the spend look-back window of the finance area also bounds the other evidence
     select
         *,
-        evidence_date > {{ as_of_date() }} - {{ var('spend_lookback_days') }} as is_in_lookback
-    from evidence
-    where evidence_date <= {{ as_of_date() }}
+        list_max(evidence_dates) > {{ as_of_date() }} - {{ var('spend_lookback_days') }}
+            as is_in_lookback
+    from evidence_dated
+    where len(evidence_dates) > 0
 
 ),
 
@@ -42,8 +55,8 @@ evidence_aggregated as (
 
     select
         application_id,
-        min(evidence_date) as first_seen_date,
-        max(evidence_date) as last_seen_date,
+        min(list_min(evidence_dates)) as first_seen_date,
+        max(list_max(evidence_dates)) as last_seen_date,
         bool_or(is_in_lookback) as has_recent_evidence,
         count(distinct user_key) filter (
             where source_system = 'google' and is_in_lookback
