@@ -166,11 +166,12 @@ def rows_checked_through(live: Publication | None) -> datetime | None:
     """
     if live is None:
         return None
+    # An unreadable record only makes this gate check every row.
     try:
         recorded = live.manifest.get("checks", {}).get("dbt_tests", {}).get("rows_loaded_through")
-    except (OSError, ValueError):
+        return datetime.fromisoformat(recorded) if recorded else None
+    except (OSError, ValueError, TypeError):
         return None
-    return datetime.fromisoformat(recorded) if recorded else None
 
 
 def audit_document(

@@ -65,6 +65,16 @@ class DbtTestResults:
         return [outcome for outcome in self.not_passed if outcome.tested & lineage]
 
 
+def dbt_test_env(as_of: date, rows_loaded_since: datetime | None) -> dict[str, str]:
+    """What the gate's `dbt test` needs in its environment besides this process's: the audit
+    date, and the instant the dbt macro `rows_loaded_since` reads (empty: every row)."""
+    return {
+        **dbt_env(as_of),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        ROWS_LOADED_SINCE_ENV: rows_loaded_since.isoformat(sep=" ") if rows_loaded_since else "",
+    }
+
+
 class DbtTestRun:
     """`dbt test` started in the background on the working warehouse; `wait` collects it."""
 
@@ -90,14 +100,10 @@ class DbtTestRun:
             "--log-path",
             str(self._target),
         ]
-        environment = {**os.environ, **dbt_env(as_of), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-        environment[ROWS_LOADED_SINCE_ENV] = (
-            rows_loaded_since.isoformat(sep=" ") if rows_loaded_since else ""
-        )
         self._process = subprocess.Popen(
             command,
             cwd=project.project_dir,
-            env=environment,
+            env={**os.environ, **dbt_test_env(as_of, rows_loaded_since)},
             stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,

@@ -9,12 +9,14 @@ rows (which the earlier gate saw) is not looked for again.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+
+from pipelines.quality.dbt_tests import ROWS_LOADED_SINCE_ENV, dbt_test_env
 
 AS_OF_DATE = "2026-10-31"
 CHECKED_THROUGH = datetime(2026, 10, 31, 6, 0)
@@ -68,6 +70,21 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any) -> Pat
     )
     assert result.returncode == 0, result.output[-5000:]
     return data_dir
+
+
+def test_the_gates_environment_narrows_the_tests_as_the_var_does(
+    warehouse: Path, dbt_harness: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # what the quality gate hands its `dbt test` (no var): the macro must read that variable
+    monkeypatch.setenv(
+        ROWS_LOADED_SINCE_ENV,
+        dbt_test_env(date(2026, 10, 31), CHECKED_THROUGH)[ROWS_LOADED_SINCE_ENV],
+    )
+
+    assert failures(warehouse, dbt_harness) == {
+        "unique_combination_stg_okta__sso_events_event_id": 1,
+        "not_null_columns_stg_okta__sso_events": 1,
+    }
 
 
 def failures(data_dir: Path, dbt_harness: Any, **variables: str) -> dict[str, int]:

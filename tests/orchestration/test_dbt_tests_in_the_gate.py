@@ -122,3 +122,9 @@ def test_a_gate_records_the_rows_it_checked_as_naive_utc() -> None:
 
     assert document["dbt_tests"]["rows_loaded_since"] == "2026-10-30T06:00:00"
     assert document["dbt_tests"]["rows_loaded_through"] == "2026-10-31T06:00:00"
+
+
+def test_an_unreadable_record_of_what_was_checked_means_every_row(tmp_path: Path) -> None:
+    garbage = published(tmp_path, {"dbt_tests": {"rows_loaded_through": "yesterday"}})
+
+    assert rows_checked_through(garbage) is None
