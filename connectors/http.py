@@ -9,6 +9,7 @@ clock, sleep and random source from the caller so tests run in milliseconds and 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -131,6 +132,29 @@ class Pacer:
         return time_left / (remaining + 1)
 
 
+def read_environment_once(session: requests.Session, url: str) -> None:
+    """Settle once what `requests` reads from the environment for every request to `url`'s origin.
+
+    A session that trusts the environment walks every environment variable for proxies, looks up
+    the CA-bundle variables and reads `~/.netrc` again for each request: about 0.2 ms each, 0.6 s
+    of the 3,664 requests that list Okta's assignments at the benchmark's largest scale. Every
+    request of an `HttpSource` goes to its base URL's origin (a link elsewhere is refused), so the
+    proxies `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` give for that URL, and `REQUESTS_CA_BUNDLE` or
+    `CURL_CA_BUNDLE` when TLS is verified against the default bundle, hold for all of them. Proxies
+    set on the session itself win over the environment's. `~/.netrc` is no longer read: each
+    connector sends its own credential, which a netrc entry for the host would silently replace.
+    """
+    if not session.trust_env:
+        return
+    for scheme, proxy in requests.utils.get_environ_proxies(url).items():
+        session.proxies.setdefault(scheme, proxy)
+    if session.verify is True:
+        session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
+    session.trust_env = False
+
+
 class HttpSource:
     """One `requests.Session` to one API, with retries, pacing and redaction.
 
@@ -171,6 +195,7 @@ class HttpSource:
         self._session = session or requests.Session()
         self._session.headers.update(headers)
         self._session.verify = self.settings.verify
+        read_environment_once(self._session, self.base_url)
         self._pacer = Pacer(
             requests_per_minute,
             monotonic=monotonic,

@@ -5,8 +5,10 @@ A scripted session stands in for the network, and a fake clock for time, so ever
 
 from __future__ import annotations
 
+import http.server
 import logging
 import random
+import threading
 from email.utils import formatdate
 
 import pytest
@@ -206,3 +208,95 @@ def test_secrets_are_redacted_from_messages_and_logged_urls(caplog):
 def test_a_base_url_that_would_leak_or_cannot_work_is_a_config_error(base_url):
     with pytest.raises(ConfigError, match="base_url"):
         HttpSource("okta", base_url, headers={}, secret_env="OKTA_API_TOKEN")
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with an empty JSON list and records its request line and credential."""
+
+    def do_GET(self) -> None:
+        self.server.seen.append((self.requestline, self.headers.get("Authorization")))
+        body = b"[]"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback():
+    """Start recording servers on loopback; each has `.url` and `.seen`."""
+    servers = []
+
+    def start() -> http.server.ThreadingHTTPServer:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+        server.seen, server.url = [], f"http://127.0.0.1:{server.server_address[1]}"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def loopback_source(base_url: str) -> HttpSource:
+    return HttpSource(
+        "okta",
+        base_url,
+        headers={"Authorization": f"SSWS {SECRET}"},
+        secret_env="OKTA_API_TOKEN",
+        settings=HttpSettings(max_attempts=1),
+    )
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy"])
+def test_the_proxy_the_environment_names_carries_every_request(loopback, monkeypatch, variable):
+    proxy, vendor = loopback(), loopback()
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, proxy.url)
+    http_source = loopback_source(vendor.url)
+    http_source.get("/api/v1/users", {"limit": 2})
+    http_source.get("/api/v1/apps")
+    assert [line for line, _ in proxy.seen] == [
+        f"GET {vendor.url}/api/v1/users?limit=2 HTTP/1.1",
+        f"GET {vendor.url}/api/v1/apps HTTP/1.1",
+    ]
+    assert vendor.seen == []
+
+
+def test_a_host_no_proxy_names_is_reached_directly(loopback, monkeypatch):
+    proxy, vendor = loopback(), loopback()
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    loopback_source(vendor.url).get("/api/v1/users")
+    assert [line for line, _ in vendor.seen] == ["GET /api/v1/users HTTP/1.1"]
+    assert proxy.seen == []
+
+
+def test_a_netrc_entry_for_the_host_does_not_replace_the_connectors_credential(
+    loopback, monkeypatch, tmp_path
+):
+    vendor = loopback()
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    loopback_source(vendor.url).get("/api/v1/users")
+    assert vendor.seen == [("GET /api/v1/users HTTP/1.1", f"SSWS {SECRET}")]
+
+
+def test_a_ca_bundle_the_environment_names_verifies_the_vendors_certificate(monkeypatch, tmp_path):
+    bundle = tmp_path / "company-ca.pem"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    assert source()._session.verify == str(bundle)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.setenv("CURL_CA_BUNDLE", str(bundle))
+    assert source()._session.verify == str(bundle)
+    assert source(settings=HttpSettings(verify=False))._session.verify is False
