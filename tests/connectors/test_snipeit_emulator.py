@@ -6,6 +6,8 @@ API between the two cannot hide here.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from snipeit_org import TOKEN, build_instance, serving
@@ -107,6 +109,17 @@ def test_an_offset_past_the_end_is_an_empty_page_of_licenses_but_the_first_page_
     assert licenses["rows"] == []
     assert licenses["total"] == 23
     assert past == first  # LicenseSeatsController resets an offset >= total to 0
+
+
+def test_a_page_of_seats_is_the_same_bytes_each_time_it_is_asked_for(snipeit):
+    # Seats are rendered once and kept: the page asked again must be what rendering gives.
+    pages = [
+        get(snipeit, "/api/v1/licenses/14/seats", order="asc", limit=5, offset=5).content
+        for _ in range(2)
+    ]
+    rows = snipeit._seats[14][5:10]
+    rendered = {"total": len(snipeit._seats[14]), "rows": [snipeit._seat_json(r) for r in rows]}
+    assert pages[0] == pages[1] == json.dumps(rendered, separators=(",", ":")).encode()
 
 
 def test_the_seats_of_a_license_that_does_not_exist_are_an_error_sent_with_200(snipeit):
