@@ -164,7 +164,8 @@ class OktaConnector(HttpConnector):
             {"limit": self._page_sizes["/api/v1/users"]},
             {"limit": self._page_sizes["/api/v1/users"], "filter": DEPROVISIONED_FILTER},
         ):
-            for users, where in self._pages("/api/v1/users", params):
+            # Each list is read on its own, a page ahead: the org's users are re-read daily.
+            for users, where in self._pages("/api/v1/users", params, ahead=True):
                 yield self._rows(users, user_row, where, seen, key=lambda row: row["id"])
 
     def _apps(self) -> Iterator[Rows]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -100,6 +101,30 @@ def test_deprovisioned_users_are_read_although_okta_lists_them_only_on_request(
     )
     filters = {r.params.get("filter") for r in okta.requests if r.path == "/api/v1/users"}
     assert filters == {None, 'status eq "DEPROVISIONED"'}
+
+
+def test_the_next_pages_of_users_are_requested_while_this_one_is_read(org, okta, make_connector):
+    # GIVEN pages of 3 users, handed over a page at a time
+    users = make_connector(page_size=3, batch_rows=3).extract("users")
+    first = next(users)
+
+    # THEN while the caller holds the first page, the next is on its way; `read_ahead` keeps at
+    # most one page waiting and one being requested
+    def pages() -> list[tuple[str | None, str | None]]:
+        return [
+            (r.params.get("filter"), r.params.get("after"))
+            for r in okta.requests
+            if r.path == "/api/v1/users"
+        ]
+
+    deadline = time.monotonic() + 5
+    while len(pages()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert first.num_rows == 3
+    assert 2 <= len(pages()) <= 3
+    # AND reading on reads every user once, each page asked for once
+    assert first.num_rows + sum(batch.num_rows for batch in users) == org.okta_users.num_rows
+    assert len(pages()) == len(set(pages()))
 
 
 def test_every_system_log_request_is_a_bounded_sso_query(okta, make_connector):
