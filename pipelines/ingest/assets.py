@@ -34,6 +34,7 @@ from pipelines.ingest.landing import (
     ensure_table,
     load_landing_file,
     raw_table,
+    rows_landed,
     write_landing_file,
 )
 from pipelines.ingest.partitions import clamp_window, event_partitions, events_start
@@ -208,10 +209,6 @@ def build_source_assets(
             metadata["raw_checks_seconds"] = result.duration_s
             yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
-        # Events first: their audit, the longest, runs in the worker while the inventories are
-        # extracted. A delivery is loaded as soon as its audit is over, and the step only waits
-        # for an audit once nothing is left to extract (or extraction stopped).
-        ordered = sorted(selected, key=lambda key: by_key[key].kind != "events")
         auditing: deque[Delivery] = deque()
 
         def land_audited(
@@ -224,7 +221,7 @@ def build_source_assets(
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
         with warehouse.get_connection() as con:
-            for key in ordered:
+            for key in extraction_order(con, source, selected, by_key):
                 entity = by_key[key]
                 table = raw_table(source, entity)
                 where = Where(context.run_id, source, entity.name, table)
@@ -273,6 +270,28 @@ def build_source_assets(
             )
 
     return extract
+
+
+def extraction_order(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    selected: Sequence[dg.AssetKey],
+    by_key: Mapping[dg.AssetKey, Entity],
+) -> list[dg.AssetKey]:
+    """Events first, then the inventories by the rows raw holds of them, the largest first.
+
+    A delivery is audited in the worker and loaded while the next entities are extracted; the
+    step only waits for an audit once nothing is left to extract. So the longest audits and loads
+    should come first: events, then the largest inventory. Extracted in declaration order, Okta's
+    1.6 million assignments came last at the benchmark's largest scale, and their audit and load
+    (2.5 s) overlapped nothing. Ties, and a first load, keep the declaration order.
+    """
+    rows = {
+        key: rows_landed(con, raw_table(source, by_key[key]))
+        for key in selected
+        if by_key[key].kind != "events"
+    }
+    return sorted(selected, key=lambda key: (by_key[key].kind != "events", -rows.get(key, 0)))
 
 
 def load_metadata(

@@ -38,7 +38,7 @@ from connectors.base import Entity, Window
 from data_quality.results import CheckResult, SuiteResult
 from data_quality.suites.raw import raw_suite
 from data_quality.worker import Validation, submit_parquet
-from pipelines.ingest.landing import rows_in_window
+from pipelines.ingest.landing import rows_in_window, rows_landed
 
 DEFAULT_MIN_VOLUME_RATIO = 0.5
 DEFAULT_FRESHNESS_LAG_DAYS = 3
@@ -108,9 +108,10 @@ def audit_delivery(
     with its whole raw table, events with the rows of `window`, the rows the delivery would replace.
     """
     result = (validation or submit_audit(landing_file, source, entity)).result()
-    replaced = (
-        rows_in_window(con, table, entity, window) if window is not None else _rows_in(con, table)
-    )
+    if window is not None:
+        replaced = rows_in_window(con, table, entity, window)
+    else:
+        replaced = rows_landed(con, table)
     checks = [*result.checks, volume_check(result.row_count, replaced, settings)]
     return _with_checks(replace(result, table=table), checks)
 
@@ -189,15 +190,3 @@ def _extent(check: CheckResult, rows: int) -> str:
         shown = ", ".join(repr(e) for e in examples[:_SHOWN])
         return f"{check.unexpected_count} of {rows} rows" + (f" (sample: {shown})" if shown else "")
     return f"observed {check.details.get('observed_value')!r}"
-
-
-def _rows_in(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    schema, name = table.split(".")
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    if not exists or not exists[0]:
-        return 0
-    row = con.execute(f"select count(*) from {table}").fetchone()
-    return int(row[0]) if row else 0

@@ -176,6 +176,11 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, entity: Entity) -> 
     return current_hash(con, table).row_count
 
 
+def rows_landed(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The rows `table` holds; 0 if it does not exist yet."""
+    return _count(con, table) if _exists(con, table) else 0
+
+
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
     row = con.execute(
