@@ -1,6 +1,6 @@
 """Application User pages decoded straight into the fields `app_users` lands, then into columns.
 
-An org's assignments are its longest list by far (1.2 million at the benchmark's largest scale),
+An org's assignments are its longest list by far (1.6 million at the benchmark's largest scale),
 and all of them are read again every day. Decoded generically, each Application User becomes a
 dict of a dozen entries with nested `credentials`, `profile` and `_links` dicts, only for five
 values to be picked out one row at a time. So pages are decoded with msgspec into untracked
@@ -47,33 +47,56 @@ def decode_app_user_page(body: bytes) -> list[Any]:
     return decode_typed(_PAGE, body)
 
 
-def app_user_batch(app_id: str, app_users: list[Any]) -> pa.RecordBatch | None:
-    """`AppUser`s of application `app_id` as an `app_users` batch; None unless all are usable.
-
-    Usable: every id is a non-empty string and every timestamp given is one Okta writes (either
-    may be null). None asks the caller to read the page assignment by assignment, which reports
-    what is wrong.
-    """
+def app_user_ids(app_users: list[Any]) -> list[str] | None:
+    """The user ids of a page of `AppUser`s; None unless it is one and every id is usable."""
     # `decode_app_user_page` gives either only `AppUser`s or none at all.
     if not app_users or type(app_users[0]) is not AppUser:
         return None
     ids = [app_user.id for app_user in app_users]
+    return None if None in ids or "" in ids else ids  # type: ignore[return-value]
+
+
+def app_user_batch(app_id: str, app_users: list[Any]) -> pa.RecordBatch | None:
+    """`AppUser`s of application `app_id` as an `app_users` batch; None unless all are usable."""
+    return app_users_batch([(app_id, app_users)])
+
+
+def app_users_batch(pages: list[tuple[str, list[Any]]]) -> pa.RecordBatch | None:
+    """Pages of `AppUser`s, each with its application's id, as one `app_users` batch; None unless
+    every one is usable.
+
+    Usable: every id is a non-empty string and every timestamp given is one Okta writes (either
+    may be null). None asks the caller to read the pages one by one (`app_user_batch`), and a
+    page that is not usable assignment by assignment, which reports what is wrong. Several pages
+    at once: most applications' lists are a page or two, and Arrow's per-call cost, paid per
+    page, was most of the 1.7 s L's 3,664 pages took to convert.
+    """
+    # `decode_app_user_page` gives either only `AppUser`s or none at all.
+    if any(not app_users or type(app_users[0]) is not AppUser for _, app_users in pages):
+        return None
+    everyone = [app_user for _, app_users in pages for app_user in app_users]
+    ids = [app_user.id for app_user in everyone]
     if None in ids or "" in ids:
         return None
-    created = okta_times(pa.array([app_user.created for app_user in app_users], pa.string()))
-    if created is None:
-        return None
-    last_updated = okta_times(
-        pa.array([app_user.last_updated for app_user in app_users], pa.string())
+    # Both timestamp columns in one call: half the calls, one check of the pattern.
+    times = okta_times(
+        pa.array(
+            [app_user.created for app_user in everyone]
+            + [app_user.last_updated for app_user in everyone],
+            pa.string(),
+        )
     )
-    if last_updated is None:
+    if times is None:
         return None
+    app_ids = pa.array(
+        [app_id for app_id, app_users in pages for _ in range(len(app_users))], pa.string()
+    )
     columns = [
-        pa.repeat(pa.scalar(app_id, pa.string()), len(ids)),
+        app_ids,
         pa.array(ids, pa.string()),
-        pa.array([app_user.scope for app_user in app_users], pa.string()),
-        pa.array([app_user.status for app_user in app_users], pa.string()),
-        created,
-        last_updated,
+        pa.array([app_user.scope for app_user in everyone], pa.string()),
+        pa.array([app_user.status for app_user in everyone], pa.string()),
+        times.slice(0, len(ids)),
+        times.slice(len(ids)),
     ]
     return pa.RecordBatch.from_arrays(columns, schema=APP_USERS.schema)

@@ -26,7 +26,12 @@ from connectors.http import (
     NotFoundError,
     first_path_segments,
 )
-from connectors.okta.app_users import app_user_batch, decode_app_user_page
+from connectors.okta.app_users import (
+    app_user_batch,
+    app_user_ids,
+    app_users_batch,
+    decode_app_user_page,
+)
 from connectors.okta.columns import as_json_objects
 from connectors.okta.entities import APP_USERS, APPS, ENTITIES, SSO_EVENTS, USERS
 from connectors.okta.log_events import decode_page, sso_event_batch
@@ -200,6 +205,8 @@ class OktaConnector(HttpConnector):
 
         seen: set[str] = set()  # the user ids read of the current app
         current = None
+        pending: list[tuple[str, list[Any], str]] = []  # pages of `AppUser`s not converted yet
+        pending_rows = 0
         for app_id, response, page in read_ahead(responses()):
             if response is None:
                 log.warning("okta: app %s disappeared while it was being read; skipped", app_id)
@@ -210,16 +217,53 @@ class OktaConnector(HttpConnector):
             assignments, where = self._page(response, endpoint, page, decode_app_user_page)
             if not assignments:
                 continue
-            batch = app_user_batch(app_id, assignments)
-            if batch is None:
+            ids = app_user_ids(assignments)
+            if ids is None:
+                # Not what Okta normally sends: read assignment by assignment, in its turn.
+                yield from self._app_user_batches(pending)
+                pending, pending_rows = [], 0
                 rows = self._read(
                     as_json_objects(assignments),
                     lambda obj, app_id=app_id: app_user_row(app_id, obj),
                     where,
                 )
                 batch = pa.RecordBatch.from_pylist(rows, schema=APP_USERS.schema)
-            first = self._first_seen(batch.column("user_id").to_pylist(), seen, where)
-            yield batch if all(first) else batch.filter(pa.array(first, pa.bool_()))
+                first = self._first_seen(batch.column("user_id").to_pylist(), seen, where)
+                yield batch if all(first) else batch.filter(pa.array(first, pa.bool_()))
+                continue
+            first = self._first_seen(ids, seen, where)
+            kept = assignments
+            if not all(first):
+                kept = [a for a, new in zip(assignments, first, strict=True) if new]
+            if kept:
+                pending.append((app_id, kept, where))
+                pending_rows += len(kept)
+            if pending_rows >= self._batch_rows:
+                yield from self._app_user_batches(pending)
+                pending, pending_rows = [], 0
+        yield from self._app_user_batches(pending)
+
+    def _app_user_batches(
+        self, pages: list[tuple[str, list[Any], str]]
+    ) -> Iterator[pa.RecordBatch]:
+        """Pages of `AppUser`s (application id, assignments, where read) as one batch; page by
+        page if one is not usable column-wise, and that one assignment by assignment."""
+        if not pages:
+            return
+        batch = app_users_batch([(app_id, app_users) for app_id, app_users, _ in pages])
+        if batch is not None:
+            yield batch
+            return
+        for app_id, app_users, where in pages:
+            batch = app_user_batch(app_id, app_users)
+            if batch is None:
+                rows = self._read(
+                    as_json_objects(app_users),
+                    lambda obj, app_id=app_id: app_user_row(app_id, obj),
+                    where,
+                )
+                batch = pa.RecordBatch.from_pylist(rows, schema=APP_USERS.schema)
+            yield batch
 
     def _sso_events(self, window: Window) -> Iterator[pa.RecordBatch]:
         """SSO sign-ins with `published` in the window, read as bounded System Log queries.

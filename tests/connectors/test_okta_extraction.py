@@ -48,25 +48,32 @@ def test_a_snapshot_is_read_whole_across_pages_with_every_field_as_in_the_org(
 def test_app_users_read_column_wise_are_exactly_those_read_one_by_one(
     org, make_connector, monkeypatch
 ):
-    # GIVEN the connector reads the org's assignments once column-wise, as Okta sends them...
+    # GIVEN the connector reads the org's assignments once column-wise, as Okta sends them,
+    # several pages to a batch...
     column_wise = []
-    batch_of = client.app_user_batch
+    batch_of = client.app_users_batch
 
-    def spied(app_id, app_users):
-        batch = batch_of(app_id, app_users)
-        column_wise.append(batch is not None)
+    def spied(pages):
+        batch = batch_of(pages)
+        column_wise.append((len(pages), batch is not None))
         return batch
 
-    monkeypatch.setattr(client, "app_user_batch", spied)
+    monkeypatch.setattr(client, "app_users_batch", spied)
     fast = read(make_connector(page_size=10, batch_rows=25), "app_users")
+    # ...once with every batch refused, so each of its pages is converted on its own...
+    monkeypatch.setattr(client, "app_users_batch", lambda pages: None)
+    page_by_page = read(make_connector(page_size=10, batch_rows=25), "app_users")
     # ...and once with every page read assignment by assignment
-    monkeypatch.setattr(client, "app_user_batch", lambda app_id, app_users: None)
+    monkeypatch.setattr(client, "app_user_ids", lambda app_users: None)
     careful = read(make_connector(page_size=10, batch_rows=25), "app_users")
 
-    # THEN every page went the column-wise way, and the two readings land the same table
-    assert len(column_wise) > 10
-    assert all(column_wise)
+    # THEN every batch went the column-wise way, most of several pages, and the three readings
+    # land the same table
+    assert len(column_wise) > 1
+    assert all(converted for _, converted in column_wise)
+    assert max(pages for pages, _ in column_wise) > 1
     assert fast.num_rows == org.okta_app_users.num_rows
+    assert fast.equals(page_by_page)
     assert fast.equals(careful)
 
 
