@@ -246,12 +246,94 @@ def test_a_uniqueness_check_reads_its_relation_once_however_many_partitions(ware
 
     result = validate_table(warehouse, "marts.seats", unique, chunk_rows=2)
 
-    # THEN the duplicate is found, and the relation was computed twice (to see that it is large,
-    # then once into the file its partitions are read from), not once per partition
+    # THEN the duplicate is found, and the relation was computed once, into the file its
+    # partitions are read from: not once per partition, nor once more to see that it is large
     (key,) = result.checks
     assert (key.success, key.element_count, key.unexpected_count) == (False, 21, 2)
     assert key.unexpected_sample == ["app_7", "app_7"]
-    assert 0 < len(evaluated) <= 2 * 21
+    assert len(evaluated) == 21
+
+
+@pytest.mark.parametrize(
+    ("expectation", "rows_counted"),
+    [
+        (expect("ExpectCompoundColumnsToBeUnique", column_list=["application_id", "plan"]), 17),
+        (
+            expect(
+                "ExpectCompoundColumnsToBeUnique",
+                column_list=["application_id", "plan"],
+                ignore_row_if="any_value_is_missing",
+            ),
+            17,
+        ),
+        # great-expectations reports no counts for this one, only its verdict
+        (
+            expect("ExpectMulticolumnValuesToBeUnique", column_list=["application_id", "plan"]),
+            None,
+        ),
+        (expect("ExpectColumnValuesToBeUnique", column="plan", mostly=0.1), 17),
+    ],
+    ids=["compound", "compound-any-missing", "multicolumn", "column-mostly"],
+)
+def test_uniqueness_in_partitions_counts_what_one_batch_counts_with_missing_values(
+    warehouse, expectation, rows_counted
+) -> None:
+    # GIVEN keys repeated whole, repeated with a value missing, missing entirely, and unique
+    create_seats(warehouse, rows=9)
+    warehouse.execute(
+        "insert into marts.seats values"
+        " ('app_1', 2, 'basic', 10, 20), (null, 2, 'pro', 10, 20), (null, 2, 'pro', 10, 20),"
+        " ('app_2', 2, null, 10, 20), ('app_2', 2, null, 10, 20), ('app_4', 2, null, 10, 20),"
+        " (null, 2, null, 10, 20), (null, 2, null, 10, 20)"
+    )
+    suite = Suite(table="seats", checks=(Check("unique", expectation, True, "One row each."),))
+
+    whole = validate_table(warehouse, "marts.seats", suite)
+    partitioned = validate_table(warehouse, "marts.seats", suite, chunk_rows=2)
+
+    def counts(result):
+        (unique,) = result.checks
+        return (
+            unique.success,
+            unique.element_count,
+            unique.unexpected_count,
+            unique.details.get("missing_count"),
+            unique.details.get("unexpected_percent"),
+            sorted(map(str, unique.unexpected_sample)),
+        )
+
+    assert counts(partitioned) == counts(whole)
+    assert counts(whole)[1] == rows_counted
+
+
+def test_great_expectations_compares_only_the_keys_that_repeat_or_miss_a_value(
+    warehouse, monkeypatch
+) -> None:
+    # GIVEN 40 unique keys, one repeated and one missing, read in partitions of 5 rows
+    create_seats(warehouse, rows=40)
+    warehouse.execute(
+        "insert into marts.seats values ('app_7', 2, 'pro', 10, 20), (null, 2, 'pro', 10, 20)"
+    )
+    from data_quality import runner
+
+    handed: list[int] = []
+    validate = runner._Validator.validate
+
+    def counted(self, frame, items, index):
+        handed.append(len(frame))
+        return validate(self, frame, items, index)
+
+    monkeypatch.setattr(runner._Validator, "validate", counted)
+    unique = Suite(table="seats", checks=tuple(c for c in SEATS.checks if "unique" in c.name))
+
+    result = validate_table(warehouse, "marts.seats", unique, chunk_rows=5)
+
+    # THEN great-expectations saw the three rows in question, and every row is still counted
+    (key,) = result.checks
+    assert sum(handed) == 3
+    assert (key.success, key.element_count, key.unexpected_count) == (False, 42, 2)
+    assert key.details["missing_count"] == 1
+    assert key.unexpected_sample == ["app_7", "app_7"]
 
 
 def test_gx_is_not_made_to_hash_every_frame_it_validates(warehouse, monkeypatch) -> None:
