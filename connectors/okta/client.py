@@ -184,10 +184,11 @@ class OktaConnector(HttpConnector):
         An org has hundreds of applications, most with a page or two of users: read one list at a
         time, each page waited for Okta, then for its decoding. The requests run in a thread of
         their own, in the same order, so the next page is on its way while this one is decoded.
-        Each page is read column-wise when it holds what Okta normally sends, and assignment by
-        assignment otherwise, to name any unusable field. A user Okta lists twice for one app
-        (where pages meet) is kept once; the user ids seen are kept per app, so memory is bounded
-        by the longest list, not by the org.
+        Pages holding what Okta normally sends are converted column-wise, several at a time (up
+        to `batch_rows` assignments); any other page is read assignment by assignment, in its
+        turn, to name any unusable field. A user Okta lists twice for one app (where pages meet)
+        is kept once; the user ids seen are kept per app, so memory is bounded by the longest
+        list and `batch_rows`, not by the org.
         """
         app_ids: list[str] = []
         for rows in self._apps():
