@@ -13,10 +13,11 @@ strategies, chosen from their expectation:
   element, missing and unexpected counts are summed, `mostly` is applied to the totals (as GX does
   on one batch), and the first `SAMPLE_SIZE` unexpected values are kept.
 * partitioned: uniqueness compares rows with each other, so a duplicate split across two naive
-  chunks would go unseen. Those checks read their key columns only, in n hash partitions
-  (`hash(key) % n`, n = ceil(rows / chunk_rows)): every copy of a key falls in the same
-  partition, so the counts stay exact and memory is bounded by one partition. The relation is
-  computed once, into a temporary Parquet file that each partition then scans.
+  chunks would go unseen. Those checks read their key columns only, computed once into a
+  temporary Parquet file. DuckDB keeps the rows whose key repeats or misses a value (the others
+  are only counted); GX gets those in n hash partitions (`hash(key) % n`, n = ceil(rows /
+  chunk_rows)): every copy of a key falls in the same partition, so the counts stay exact and
+  memory is bounded by one partition.
 * whole: any other expectation (row count, column aggregates, order-dependent ones) needs the
   relation in one batch; the relation must then be small (at most `chunk_rows` rows, which an
   aggregate query is) or the check fails saying so, rather than loading a large table.
@@ -313,64 +314,51 @@ class _Engine:
             self._validate_empty(source, [item], [])
             return
         projection = _projection(columns, [item], [])
-        # Without a row condition, rows whose key is whole and once in the relation are left to
-        # DuckDB (`_hash_partitions`): great-expectations counts them, and nothing else.
-        conditioned = bool(getattr(item.expectation, "row_condition", None))
-        left_out = [0]
-        for partition in self._hash_partitions(
-            source, projection, hashed, left_out=None if conditioned else left_out
-        ):
-            self._gx.validate(_frame(partition), [item], [])
-            if item.error:
-                return
-        item.element_count += left_out[0]
-
-    def _hash_partitions(
-        self,
-        source: str,
-        projection: list[str],
-        hashed: list[str],
-        left_out: list[int] | None = None,
-    ) -> Iterator[pa.Table]:
-        """The relation's `projection` in `hash(hashed) % n` partitions of about `chunk_rows`.
-
-        The relation is computed once, streamed by DuckDB into a temporary Parquet file, and each
-        partition is then a scan of that file: a relation is often a `select distinct` over a
-        whole delivery, which a query per partition computed again each time (14 times for 2.8
-        million sign-ins). Only one partition is ever in this process's memory; the files are
-        removed once the partitions are read.
-
-        With `left_out`, only the rows a uniqueness check can find wrong are partitioned: those
-        whose key repeats, or misses a value. Any other row is neither unexpected nor missing
-        however great-expectations treats nulls, and only adds to the rows counted; their number
-        is added to `left_out[0]`. DuckDB finds the repeats with one hash aggregate: at L's full
-        refresh, great-expectations compared 28 million sign-in ids in partitions for minutes to
-        find none.
-        """
         selected = ", ".join(quote(column) for column in projection)
-        keys = ", ".join(quote(column) for column in hashed)
         with tempfile.TemporaryDirectory(prefix="data-quality-") as folder:
+            # The relation is computed once, streamed by DuckDB into a temporary Parquet file
+            # that the next steps scan: a relation is often a `select distinct` over a whole
+            # delivery, which a query per partition computed again each time (14 times for 2.8
+            # million sign-ins). The files go with the folder.
             path = str(Path(folder) / "relation.parquet").replace("'", "''")
             written = self._con.execute(
                 f"copy (select {selected} from ({source}\n) as _dq) to '{path}' (format parquet)"
             ).fetchone()
             rows = written[0] if written else 0
-            if left_out is not None:
-                relation, rows = self._keys_in_question(path, selected, hashed, folder, rows)
-                left_out[0] += (written[0] if written else 0) - rows
-                path = relation
-            parts = max(1, math.ceil(rows / self._chunk_rows))
-            for part in range(parts):
-                where = f"hash({keys}) % {parts} = {part}" if parts > 1 else "true"
-                yield self._con.execute(
-                    f"select {selected} from read_parquet('{path}') where {where}"
-                ).to_arrow_table()
+            if not getattr(item.expectation, "row_condition", None):
+                path, kept = self._keys_in_question(path, selected, hashed, folder, rows)
+                # Rows whose key is whole and once in the relation are neither unexpected nor
+                # missing, however great-expectations treats nulls: they are only counted.
+                item.element_count += rows - kept
+                rows = kept
+            for partition in self._hash_partitions(path, selected, hashed, rows):
+                self._gx.validate(_frame(partition), [item], [])
+                if item.error:
+                    return
+
+    def _hash_partitions(
+        self, path: str, selected: str, hashed: list[str], rows: int
+    ) -> Iterator[pa.Table]:
+        """The `rows` of the Parquet file at `path` in `hash(hashed) % n` partitions of about
+        `chunk_rows`: every copy of a key falls in one partition, and only one partition is ever
+        in this process's memory."""
+        keys = ", ".join(quote(column) for column in hashed)
+        parts = max(1, math.ceil(rows / self._chunk_rows))
+        for part in range(parts):
+            where = f"hash({keys}) % {parts} = {part}" if parts > 1 else "true"
+            yield self._con.execute(
+                f"select {selected} from read_parquet('{path}') where {where}"
+            ).to_arrow_table()
 
     def _keys_in_question(
         self, path: str, selected: str, hashed: list[str], folder: str, rows: int
     ) -> tuple[str, int]:
-        """The rows of the Parquet file at `path` whose key repeats or misses a value, written to
-        a file of their own: its path, and how many."""
+        """The rows of the Parquet file at `path` a uniqueness check can find wrong, those whose
+        key repeats or misses a value, written to a file of their own: its path, and how many.
+
+        DuckDB finds the repeats with one hash aggregate. At L's full refresh, great-expectations
+        compared 28 million sign-in ids in hash partitions for minutes, to find none.
+        """
         if rows == 0:
             return path, 0
         keys = ", ".join(quote(column) for column in hashed)
