@@ -251,3 +251,23 @@ def test_the_next_entity_is_extracted_while_an_earlier_delivery_is_audited(
     ]
     landed = {m.asset_key for m in result.asset_materializations_for_node("extract_okta")}
     assert landed == {dg.AssetKey(["raw", f"okta__{name}"]) for name in ("apps", "users", "groups")}
+
+
+def test_the_inventory_raw_holds_most_of_is_extracted_first(tmp_path: Path) -> None:
+    # GIVEN a warehouse whose raw groups hold a row, the other inventories none yet
+    import duckdb
+
+    from pipelines.ingest.landing import ensure_table, raw_table
+
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        table = raw_table("okta", GROUPS)
+        ensure_table(con, table, GROUPS)
+        con.execute(f"insert into {table} (id) values ('00g1')")
+    source = Recording(errors=[])
+
+    result = extract(tmp_path, source, [APPS, USERS, GROUPS])
+
+    # THEN the step extracts the groups first, the others in the order they are declared
+    assert result.success
+    assert source.steps == ["extract groups", "extract apps", "extract users"]
+
