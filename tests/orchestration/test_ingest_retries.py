@@ -270,4 +270,3 @@ def test_the_inventory_raw_holds_most_of_is_extracted_first(tmp_path: Path) -> N
     # THEN the step extracts the groups first, the others in the order they are declared
     assert result.success
     assert source.steps == ["extract groups", "extract apps", "extract users"]
-
