@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pyarrow as pa
 
 from connectors.files.schemas import APPLICATION_ALIASES
@@ -17,7 +19,7 @@ from sample_company.objectives import (
     build_alignments,
     objectives_table,
 )
-from sample_company.okta import build_okta
+from sample_company.okta import app_user_changes_table, build_okta
 from sample_company.organisation import COMPANY_DOMAIN, COMPANY_NAME
 from sample_company.people import build_people
 from sample_company.scale import Scale, resolve_scale
@@ -28,6 +30,7 @@ from sample_company.truth import applications_table, spellings_table
 
 DEFAULT_AS_OF = date(2026, 10, 31)
 _EPOCH = datetime(1970, 1, 1)
+_CHANGES_BATCH_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,30 @@ class Company:
     def event_count(self, start: datetime | None = None, end: datetime | None = None) -> int:
         """How many events `sso_events(start, end)` yields, much faster than counting them."""
         return self.sign_ins.count(*self._bounds(start, end))
+
+    def app_user_changes(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> Iterator[pa.RecordBatch]:
+        """The System Log's assignment changes published in [start, end), in (published, uuid)
+        order, in the `app_user_changes` schema.
+
+        The sample org only ever adds assignments: one `application.user_membership.add` with
+        outcome SUCCESS per row of `okta_app_users`, published at its `created`. Bounds are UTC
+        (naive, or aware and converted); None means unbounded, the history of assignments being
+        longer than that of sign-ins. Any window yields exactly the events of the full stream
+        inside it, with the same uuids.
+        """
+        changes, published_us = self._app_user_changes
+        first = 0 if start is None else int(np.searchsorted(published_us, _to_us(start)))
+        last = len(published_us) if end is None else int(np.searchsorted(published_us, _to_us(end)))
+        yield from changes.slice(first, max(last - first, 0)).to_batches(_CHANGES_BATCH_ROWS)
+
+    @functools.cached_property
+    def _app_user_changes(self) -> tuple[pa.Table, np.ndarray]:
+        """All assignment changes and their `published` in epoch microseconds, built on first use
+        (1.6 million events at scale L)."""
+        changes = app_user_changes_table(self.okta_app_users, self.seed).combine_chunks()
+        return changes, changes.column("published").to_numpy().astype(np.int64)
 
     def okta_tables(self) -> dict[str, pa.Table]:
         """The Okta inventory tables by entity name (`users`, `apps`, `app_users`)."""

@@ -1,4 +1,4 @@
-"""The Okta org: the applications integrated with it and who is assigned to each.
+"""The Okta org: the applications integrated with it, who is assigned to each, and when.
 
 Assignments follow each application's audience (departments) and penetration; joiners who have
 not activated their account yet only hold the birthright applications everyone gets.
@@ -11,17 +11,19 @@ from datetime import date
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from connectors.okta.entities import APP_USERS, APPS
+from connectors.okta.entities import APP_USER_CHANGES, APP_USERS, APPS
 from sample_company.applications import Application
 from sample_company.catalogue import CORE_COUNT, SERVICE_CATEGORIES
-from sample_company.ids import okta_ids, stream
+from sample_company.ids import okta_ids, repeated_string, salt, stream, uuid_strings
 from sample_company.payloads import json_object, json_string, okta_times
 from sample_company.people import OKTA_ROLLOUT_DAYS_AGO, PROVISIONED, People
 from sample_company.timeutil import US_PER_DAY, US_PER_HOUR, day_start
 
 _SIGN_ON_MODES = ("SAML_2_0", "OPENID_CONNECT", "AUTO_LOGIN")
 _FEATURES = ("[]", '["PUSH_NEW_USERS","PUSH_USER_DEACTIVATION","PUSH_PROFILE_UPDATES"]')
+MEMBERSHIP_ADD = "application.user_membership.add"
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,3 +153,36 @@ def _assignments(
     user = np.concatenate(users)
     order = np.lexsort((user, app_row))
     return app_row[order], user[order]
+
+
+def app_user_changes_table(app_users: pa.Table, seed: int) -> pa.Table:
+    """The System Log's assignment changes behind `app_users`, in (published, uuid) order.
+
+    The sample org only ever adds assignments: one successful `application.user_membership.add`
+    per assignment, published at its `created`. An event's uuid comes from its assignment's row,
+    so it is the same whichever window asks for it.
+    """
+    rows = app_users.filter(pc.is_valid(app_users.column("created"))).combine_chunks()
+    published = rows.column("created").to_numpy().astype(np.int64)
+    salts = (salt(seed, "membership-uuid-hi"), salt(seed, "membership-uuid-lo"))
+    order = np.argsort(published, kind="stable")
+    # Only events tied in time are ordered by uuid: sorting them all by it takes seconds at L.
+    in_time = published[order]
+    tied = np.flatnonzero(in_time[1:] == in_time[:-1])
+    if tied.size:
+        ties = np.union1d(tied, tied + 1)
+        keys = pa.table({"at": in_time[ties], "uuid": uuid_strings(salts, 0, order[ties])})
+        within = pc.sort_indices(keys, [("at", "ascending"), ("uuid", "ascending")])
+        order[ties] = order[ties[within.to_numpy()]]
+    count, index = len(order), pa.array(order)
+    return pa.table(
+        [
+            uuid_strings(salts, 0, order),
+            pa.array(published[order].view("datetime64[us]")),
+            repeated_string(MEMBERSHIP_ADD, count),
+            rows.column("app_id").take(index),
+            rows.column("user_id").take(index),
+            repeated_string("SUCCESS", count),
+        ],
+        schema=APP_USER_CHANGES.schema,
+    )

@@ -1,11 +1,14 @@
-"""Okta's Management API on loopback, serving a sample company's users, apps and sign-ins.
+"""Okta's Management API on loopback, serving a sample company's users, apps, sign-ins and
+assignment changes.
 
 It reproduces what a client of the real API meets: `Authorization: SSWS <token>` (401 `E0000011`
 otherwise), cursor pagination with `limit` and a `Link: <...>; rel="next"` header carrying
 `after`, Okta's page-size maxima, the users list leaving DEPROVISIONED users out unless filtered
 for, System Log bounded queries (`since` + `until`, finite pages) and polling queries (no `until`,
-a next link forever), the `X-Rate-Limit-*` headers and 429 `E0000047` per rate-limit bucket, and
-Okta's error object. Faults are injected through `faults` (see `server.Fault`).
+a next link forever) filtered by `eventType eq "..."` (sign-ins, or the assignment changes
+`application.user_membership.add` / `.remove`, joined by `or`), the `X-Rate-Limit-*` headers and
+429 `E0000047` per rate-limit bucket, and Okta's error object. Faults are injected through
+`faults` (see `server.Fault`).
 
     with OktaEmulator(company, token="...") as okta:
         connector = OktaConnector(okta.base_url, "...")
@@ -30,11 +33,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from connectors.okta.entities import APP_USER_CHANGES, SSO_EVENTS
 from sample_company.emulators.server import EmulatorServer, Reply
 from sample_company.emulators.system_log import (
+    MEMBERSHIP_EVENT_TYPES,
     Cursor,
     EventStream,
     LogEventWriter,
+    MembershipEventWriter,
     last_cursor,
     matching_events,
 )
@@ -46,6 +52,8 @@ PAGE_LIMITS = {"users": (200, 200), "apps": (20, 200), "app_users": (50, 500), "
 
 _APP_USERS_PATH = re.compile(r"^/api/v1/apps/([^/]+)/users$")
 _FILTER_EQ = re.compile(r'^\s*(\w+)\s+eq\s+"([^"]*)"\s*$')
+_EVENT_TYPE_EQ = r'eventType\s+eq\s+"([^"]*)"'
+_EVENT_TYPES_FILTER = re.compile(rf"^\s*{_EVENT_TYPE_EQ}(?:\s+or\s+{_EVENT_TYPE_EQ})*\s*$")
 _STREAM_CACHE_SIZE = 32
 _USER_ORDER = (
     "id", "status", "created", "activated", "statusChanged", "lastLogin", "lastUpdated",
@@ -62,6 +70,8 @@ class OktaCompany(Protocol):
 
     `sso_events(start, end)` yields the events with `start <= published < end` (naive UTC) in
     ascending `published` order, as record batches in the `sso_events` schema.
+    `app_user_changes(start, end)` yields the assignment changes alike, in the `app_user_changes`
+    schema.
     """
 
     @property
@@ -74,6 +84,8 @@ class OktaCompany(Protocol):
     def okta_app_users(self) -> pa.Table: ...
 
     def sso_events(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]: ...
+
+    def app_user_changes(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]: ...
 
 
 class OktaEmulator(EmulatorServer):
@@ -144,6 +156,11 @@ class OktaEmulator(EmulatorServer):
             )
         }
         self._log_events = LogEventWriter(names, app_modes)
+        labels = dict(zip(app_ids, self._apps.column("label").to_pylist(), strict=True))
+        admin = _org_admin(users)
+        self._membership_events = MembershipEventWriter(
+            names, self._logins, labels, (admin, self._logins.get(admin), names.get(admin))
+        )
         self._streams: OrderedDict[tuple[Any, ...], EventStream] = OrderedDict()
         self._streams_lock = threading.Lock()
         self._error_ids = itertools.count(1)
@@ -248,16 +265,14 @@ class OktaEmulator(EmulatorServer):
         until = _parse_time("until", params["until"]) if not polling else self._now()
         since = _parse_time("since", params["since"]) if params.get("since") else None
         since = since or until - timedelta(days=7)
-        event_type = None
-        if params.get("filter"):
-            _, event_type = _parse_filter(params["filter"], allowed="eventType", code="E0000053")
+        event_types = _parse_event_types(params["filter"]) if params.get("filter") else None
         if params.get("sortOrder", "ASCENDING") != "ASCENDING":
             raise _BadRequestError(
                 "E0000001", "Api validation failed: sortOrder (emulator: ASCENDING only)"
             )
         limit = _limit(params, *PAGE_LIMITS["logs"])
         cursor = _decode_cursor(params["after"]) if params.get("after") else None
-        events, next_cursor = self._log_page(since, until, cursor, limit, event_type, overlap)
+        events, next_cursor = self._log_page(since, until, cursor, limit, event_types, overlap)
         if next_cursor is None and (polling or self.trailing_empty_page):
             # A polling query always has a next page, even past the newest event.
             last = last_cursor(events) if events.num_rows else None
@@ -270,7 +285,9 @@ class OktaEmulator(EmulatorServer):
             query |= {k: params[k] for k in ("filter", "sortOrder") if params.get(k)}
             query |= {"limit": str(limit), "after": _encode_cursor(next_cursor)}
             links.append(self._link("/api/v1/logs", query, "next"))
-        return Reply(200, self._log_events.page_json(events), links)
+        membership = _is_membership(event_types)
+        writer = self._membership_events if membership else self._log_events
+        return Reply(200, writer.page_json(events), links)
 
     def _log_page(
         self,
@@ -278,16 +295,26 @@ class OktaEmulator(EmulatorServer):
         until: datetime,
         cursor: Cursor | None,
         limit: int,
-        event_type: str | None,
+        event_types: frozenset[str] | None,
         overlap: bool,
     ) -> tuple[pa.Table, Cursor | None]:
-        """One page in (published, uuid) order, resuming the stream the last page left open."""
+        """One page in (published, uuid) order, resuming the stream the last page left open.
+
+        Assignment changes come from the company's `app_user_changes`, other events from its
+        `sso_events`.
+        """
         with self._streams_lock:
-            stream = self._streams.pop((cursor, since, until, event_type), None)
+            stream = self._streams.pop((cursor, since, until, event_types), None)
         if stream is None:
             start = cursor[0] if cursor else since
-            batches = self._company.sso_events(start, until)
-            stream = EventStream(matching_events(batches, start, until, cursor, event_type))
+            if _is_membership(event_types):
+                batches = self._company.app_user_changes(start, until)
+                schema = APP_USER_CHANGES.schema
+            else:
+                batches = self._company.sso_events(start, until)
+                schema = SSO_EVENTS.schema
+            events = matching_events(batches, start, until, cursor, event_types, schema)
+            stream = EventStream(events, schema)
         page, more = stream.page(limit)
         if not more:
             return page, None
@@ -295,7 +322,7 @@ class OktaEmulator(EmulatorServer):
             return page, last_cursor(page, -2)
         next_cursor = last_cursor(page)
         with self._streams_lock:
-            self._streams[(next_cursor, since, until, event_type)] = stream
+            self._streams[(next_cursor, since, until, event_types)] = stream
             while len(self._streams) > _STREAM_CACHE_SIZE:
                 self._streams.popitem(last=False)
         return page, next_cursor
@@ -549,6 +576,38 @@ def _parse_filter(expression: str, *, allowed: str, code: str = "E0000001") -> t
             code, f"Invalid filter '{expression}' (emulator: only {allowed} eq \"...\")"
         )
     return match.group(1), match.group(2)
+
+
+def _parse_event_types(expression: str) -> frozenset[str]:
+    """The types a System Log filter asks for: `eventType eq "..."`, several joined by `or`.
+
+    The emulator keeps assignment changes and other events apart: a filter mixing them is refused.
+    """
+    if _EVENT_TYPES_FILTER.match(expression) is not None:
+        event_types = frozenset(re.findall(_EVENT_TYPE_EQ, expression))
+        if _is_membership(event_types) or not event_types & MEMBERSHIP_EVENT_TYPES:
+            return event_types
+    raise _BadRequestError(
+        "E0000053",
+        f"Invalid filter '{expression}' (emulator: only eventType eq \"...\" joined by or, "
+        "assignment changes apart from other events)",
+    )
+
+
+def _is_membership(event_types: frozenset[str] | None) -> bool:
+    """Whether a query asks for assignment changes, which the emulator serves apart."""
+    return event_types is not None and event_types <= MEMBERSHIP_EVENT_TYPES
+
+
+def _org_admin(users: pa.Table) -> str | None:
+    """The id of the administrator who makes the org's assignments: its first active systems
+    administrator, else its first active user."""
+    active = users.filter(pc.equal(users.column("status"), "ACTIVE"))
+    admins = active.filter(pc.equal(active.column("profile_title"), "Systems Administrator"))
+    for candidates in (admins, active, users):
+        if candidates.num_rows:
+            return candidates.column("id")[0].as_py()
+    return None
 
 
 def _parse_time(name: str, value: str) -> datetime:

@@ -1,4 +1,5 @@
-"""The emulator's System Log: SSO events paged in Okta's order and written as LogEvent JSON.
+"""The emulator's System Log: SSO and assignment-change events paged in Okta's order and written
+as LogEvent JSON.
 
 Pages are built column-wise with Arrow: the parts of an event that depend only on its actor, app
 or outcome are written once and reused, and each page is one vectorised string join over them and
@@ -14,7 +15,7 @@ import functools
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -28,19 +29,26 @@ from connectors.okta.entities import SSO_EVENTS
 Cursor = tuple[datetime, str]
 
 _ORDER = [("published", "ascending"), ("uuid", "ascending")]
+_MEMBERSHIP_MESSAGES = {
+    "application.user_membership.add": "Add user to application membership",
+    "application.user_membership.remove": "Remove user from application membership",
+}
+#: The event types `MembershipEventWriter` writes, in the `app_user_changes` table.
+MEMBERSHIP_EVENT_TYPES = frozenset(_MEMBERSHIP_MESSAGES)
 
 
 class EventStream:
     """The events of one System Log query not served yet, paged in (published, uuid) order.
 
-    `batches` must be in ascending `published` order (ties may straddle batches); events read
-    past a page stay buffered, so each page resumes the company's event stream where the last one
-    stopped instead of generating it again.
+    `batches` must be in ascending `published` order (ties may straddle batches) and in `schema`;
+    events read past a page stay buffered, so each page resumes the company's event stream where
+    the last one stopped instead of generating it again.
     """
 
-    def __init__(self, batches: Iterator[pa.Table]) -> None:
+    def __init__(self, batches: Iterator[pa.Table], schema: pa.Schema = SSO_EVENTS.schema) -> None:
         self._batches = batches
-        self._buffered = SSO_EVENTS.schema.empty_table()
+        self._schema = schema
+        self._buffered = schema.empty_table()
 
     def page(self, limit: int) -> tuple[pa.Table, bool]:
         """The next `limit` events at most, and whether any remain after them."""
@@ -51,7 +59,7 @@ class EventStream:
                 break
             table = pa.concat_tables([table, batch])
         if table.num_rows <= limit:
-            self._buffered = SSO_EVENTS.schema.empty_table()
+            self._buffered = self._schema.empty_table()
             return _in_order(table), False
         # Only the events up to the page's last tie group need sorting: all later ones follow it.
         published = table.column("published")
@@ -66,9 +74,11 @@ def matching_events(
     start: datetime,
     until: datetime,
     after: Cursor | None,
-    event_type: str | None,
+    event_types: Collection[str] | None,
+    schema: pa.Schema = SSO_EVENTS.schema,
 ) -> Iterator[pa.Table]:
-    """The events of `batches` a query selects: in `[start, until)`, past `after`, of a type."""
+    """The events of `batches` a query selects: in `[start, until)`, past `after`, of the types
+    asked for (any when None), as tables in `schema`."""
     for batch in batches:
         published = batch.column("published")
         keep = pc.and_(pc.greater_equal(published, start), pc.less(published, until))
@@ -79,11 +89,12 @@ def matching_events(
                 pc.and_(pc.equal(published, at), pc.greater(batch.column("uuid"), uuid)),
             )
             keep = pc.and_(keep, later)
-        if event_type is not None:
-            keep = pc.and_(keep, pc.equal(batch.column("event_type"), event_type))
+        if event_types is not None:
+            wanted = pa.array(sorted(event_types), pa.string())
+            keep = pc.and_(keep, pc.is_in(batch.column("event_type"), wanted))
         chosen = batch.filter(keep)
         if chosen.num_rows:
-            yield pa.Table.from_batches([chosen.select(SSO_EVENTS.schema.names)])
+            yield pa.Table.from_batches([chosen.select(schema.names)])
 
 
 def last_cursor(page: pa.Table, position: int = -1) -> Cursor:
@@ -138,13 +149,9 @@ class LogEventWriter:
     def _actor(self, actor_id: str | None, login: str | None) -> tuple[str, str]:
         """The event's start, up to its `eventType`, and its end: the rest of the AppUser target."""
         name = self._names.get(actor_id or "") or login
-        actor = {"id": actor_id, "type": "User", "alternateId": login, "displayName": name}
-        # Each person signs in from one address of a documentation range (RFC 5737).
-        ip = hashlib.sha256((actor_id or "").encode()).digest()[0]
         head = (
-            f'{{"actor":{_dumps(actor)},'
-            f'"client":{{"device":"Computer","zone":"null","ipAddress":"198.51.100.{ip}"}},'
-            '"displayMessage":"User single sign on to app",'
+            _actor_and_client(actor_id, login, name)
+            + '"displayMessage":"User single sign on to app",'
         )
         tail = (
             f'{_dumps((actor_id or "")[-8:])[1:-1]}","type":"AppUser",'
@@ -170,6 +177,86 @@ class LogEventWriter:
             "detailEntry": {"signOnModeType": self._modes.get(app_id)},
         }
         return (f"{_dumps(target)},{app_user_id}",)
+
+
+class MembershipEventWriter:
+    """Writes pages of assignment changes (rows of `app_user_changes`) as a JSON array of LogEvents.
+
+    `names` and `logins` describe each user, `labels` each app; `admin` is the (id, login, name)
+    of the administrator who makes every change. As for SSO events, the parts of an event that
+    depend only on its user, its app or its type and outcome are written once per distinct value.
+    """
+
+    def __init__(
+        self,
+        names: Mapping[str, str],
+        logins: Mapping[str, str | None],
+        labels: Mapping[str, str | None],
+        admin: tuple[str | None, str | None, str | None],
+    ) -> None:
+        self._names = names
+        self._logins = logins
+        self._labels = labels
+        self._head = _actor_and_client(*admin)
+        self._kinds = _Parts(self._kind)
+        self._apps = _Parts(self._app)
+        self._users = _Parts(self._user_targets)
+
+    def page_json(self, page: pa.Table) -> bytes:
+        if page.num_rows == 0:
+            return b"[]"
+        column = {name: page.column(name).combine_chunks() for name in page.column_names}
+        (kind,) = self._kinds.take(column["event_type"], column["outcome_result"])
+        request_uri, app = self._apps.take(column["app_id"])
+        app_user, user = self._users.take(column["user_id"])
+        uuid = _json_inner(column["uuid"])
+        transaction = pc.replace_substring(uuid, "-", "")
+        opening, closing = _brackets(page.num_rows)
+        # Okta's target order for these events: the app user, the app, then the user.
+        events = pc.binary_join_element_wise(
+            opening,
+            self._head,
+            kind,
+            _okta_times(column["published"]),
+            'Z","severity":"INFO","debugContext":{"debugData":{"requestId":"',
+            transaction,
+            '","requestUri":"',
+            request_uri,
+            '"}},"transaction":{"type":"WEB","id":"',
+            transaction,
+            '"},"uuid":"',
+            uuid,
+            '","version":"0","target":[',
+            app_user,
+            app,
+            user,
+            "]}",
+            closing,
+            "",
+        )
+        return _text(events)
+
+    def _kind(self, event_type: str | None, result: str | None) -> tuple[str]:
+        message = _MEMBERSHIP_MESSAGES.get(event_type or "")
+        return (
+            f'"displayMessage":{_dumps(message)},"eventType":{_dumps(event_type)},'
+            f'"outcome":{_dumps({"result": result})},"published":"',
+        )
+
+    def _app(self, app_id: str | None) -> tuple[str, str]:
+        """The API path the change was made through, and the AppInstance target after a comma."""
+        if app_id is None:
+            return "", ""
+        label = self._labels.get(app_id)
+        target = {"id": app_id, "type": "AppInstance", "alternateId": label, "displayName": label}
+        return _dumps(f"/api/v1/apps/{app_id}/users")[1:-1], f",{_dumps(target)}"
+
+    def _user_targets(self, user_id: str | None) -> tuple[str, str]:
+        """The AppUser target, and the User target after a comma: both name the Okta user."""
+        login = self._logins.get(user_id or "")
+        name = self._names.get(user_id or "") or login
+        target = {"id": user_id, "type": "AppUser", "alternateId": login, "displayName": name}
+        return _dumps(target), f",{_dumps(target | {'type': 'User'})}"
 
 
 class _Parts:
@@ -209,6 +296,17 @@ def _brackets(rows: int) -> tuple[pa.Array, pa.Array]:
     return (
         pa.array(["["] + [""] * (rows - 1), pa.string()),
         pa.array([","] * (rows - 1) + ["]"], pa.string()),
+    )
+
+
+def _actor_and_client(actor_id: str | None, login: str | None, name: str | None) -> str:
+    """The start of an event, up to its `displayMessage`: who acted, and from where."""
+    actor = {"id": actor_id, "type": "User", "alternateId": login, "displayName": name}
+    # Each person signs in from one address of a documentation range (RFC 5737).
+    ip = hashlib.sha256((actor_id or "").encode()).digest()[0]
+    return (
+        f'{{"actor":{_dumps(actor)},'
+        f'"client":{{"device":"Computer","zone":"null","ipAddress":"198.51.100.{ip}"}},'
     )
 
 

@@ -7,8 +7,9 @@ API between the two cannot hide here.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,6 +17,8 @@ import pytest
 import requests
 from okta_org import SSO, TOKEN, UNLIMITED
 
+from connectors.okta.entities import APP_USER_CHANGES
+from sample_company.company import Company, generate
 from sample_company.emulators.okta import OktaEmulator
 
 AUTH = {"Authorization": f"SSWS {TOKEN}", "Accept": "application/json"}
@@ -204,3 +207,214 @@ def test_assignments_rendered_at_once_are_the_json_okta_s_objects_give_one_by_on
     ann = next(item for item in listed if item["id"] == users[0]["id"])
     assert ann["credentials"] == {"userName": 'ann "Ω" \\ o\'neil\ttab'}
     assert ann["created"] == "2026-01-02T03:04:05.006789Z"
+
+
+# -- assignment changes ----------------------------------------------------------------------
+
+ADD = "application.user_membership.add"
+REMOVE = "application.user_membership.remove"
+CHANGES = f'eventType eq "{ADD}" or eventType eq "{REMOVE}"'
+
+
+@pytest.fixture(scope="module")
+def company() -> Company:
+    return generate("tiny", seed=7)
+
+
+@pytest.fixture
+def company_okta(company, clock) -> Iterator[OktaEmulator]:
+    with OktaEmulator(company, TOKEN, rate_limits=UNLIMITED, clock=clock.time) as server:
+        yield server
+
+
+def read_log(okta: OktaEmulator, **params) -> tuple[list[dict], int]:
+    """Every event of a bounded query, following next links, and how many pages it took."""
+    events, pages, url = [], 0, okta.base_url + "/api/v1/logs"
+    while url:
+        response = requests.get(url, params=params, headers=AUTH, timeout=5)
+        assert response.status_code == 200, response.text
+        events += response.json()
+        pages, url, params = pages + 1, response.links.get("next", {}).get("url"), None
+    return events, pages
+
+
+def company_changes(company: Company, start: datetime, end: datetime) -> list[dict]:
+    batches = company.app_user_changes(start, end)
+    return pa.Table.from_batches(list(batches), schema=APP_USER_CHANGES.schema).to_pylist()
+
+
+def as_row(event: dict) -> dict:
+    """An assignment-change LogEvent as the `app_user_changes` row it stands for."""
+    targets = {target["type"]: target for target in event["target"]}
+    return {
+        "uuid": event["uuid"],
+        "published": datetime.fromisoformat(event["published"]).replace(tzinfo=None),
+        "event_type": event["eventType"],
+        "app_id": targets["AppInstance"]["id"],
+        "user_id": targets["AppUser"]["id"],
+        "outcome_result": event["outcome"]["result"],
+    }
+
+
+@pytest.mark.parametrize("to_the_end", [True, False], ids=["to-the-end", "to-a-shared-instant"])
+def test_assignment_changes_page_through_a_window_exactly_as_the_company_made_them(
+    company, company_okta, to_the_end
+):
+    # GIVEN a window from one change's instant either to the end of the history, over the changes
+    # sharing the reference day's last instant, or to that instant, leaving them out
+    everything = company_changes(company, datetime(2000, 1, 1), company.events_end)
+    last = everything[-1]["published"]
+    shared = sum(change["published"] == last for change in everything)
+    since, until = everything[40]["published"], company.events_end if to_the_end else last
+
+    # WHEN it is read seven events a page, following the next links
+    events, pages = read_log(
+        company_okta,
+        since=since.isoformat() + "Z",
+        until=until.isoformat() + "Z",
+        filter=CHANGES,
+        sortOrder="ASCENDING",
+        limit=7,
+    )
+
+    # THEN every change of [since, until) comes once, in (published, uuid) order, across pages
+    # that cut through the changes sharing an instant
+    expected = everything[40:] if to_the_end else everything[40:-shared]
+    assert shared > 7
+    assert [as_row(event) for event in events] == expected
+    assert expected == company_changes(company, since, until)
+    assert pages == -(-len(expected) // 7)
+
+
+def test_an_assignment_change_is_okta_s_log_event_naming_the_user_and_the_app(
+    company, company_okta
+):
+    change = company_changes(company, datetime(2026, 1, 1), company.events_end)[0]
+    user = next(u for u in company.okta_users.to_pylist() if u["id"] == change["user_id"])
+    app = next(a for a in company.okta_apps.to_pylist() if a["id"] == change["app_id"])
+    published = change["published"].isoformat() + "Z"
+
+    (event,) = get(
+        company_okta,
+        "/api/v1/logs",
+        since=published,
+        until="2027-01-01T00:00:00Z",
+        limit=1,
+        filter=f'eventType eq "{ADD}"',
+    ).json()
+
+    name = f"{user['profile_first_name']} {user['profile_last_name']}"
+    user_target = {"id": user["id"], "alternateId": user["profile_login"], "displayName": name}
+    assert event["uuid"] == change["uuid"]
+    assert event["published"] == published  # microseconds, as the assignment's `created` has
+    assert event["eventType"] == ADD
+    assert event["displayMessage"] == "Add user to application membership"
+    assert event["severity"] == "INFO"
+    assert event["version"] == "0"
+    assert event["outcome"] == {"result": "SUCCESS"}
+    assert event["transaction"] == {"type": "WEB", "id": change["uuid"].replace("-", "")}
+    assert event["debugContext"]["debugData"]["requestUri"] == f"/api/v1/apps/{app['id']}/users"
+    assert event["actor"]["type"] == "User"
+    assert event["actor"]["id"] in company.okta_users.column("id").to_pylist()
+    assert set(event["client"]) == {"device", "zone", "ipAddress"}
+    assert event["target"] == [
+        {**user_target, "type": "AppUser"},
+        {
+            "id": app["id"],
+            "type": "AppInstance",
+            "alternateId": app["label"],
+            "displayName": app["label"],
+        },
+        {**user_target, "type": "User"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected_types"),
+    [
+        pytest.param(CHANGES, {ADD}, id="add-or-remove"),
+        pytest.param(f'eventType eq "{REMOVE}" or eventType eq "{ADD}"', {ADD}, id="remove-or-add"),
+        pytest.param(f'eventType eq "{ADD}"', {ADD}, id="add-alone"),
+        pytest.param(f'eventType eq "{REMOVE}"', set(), id="remove-alone"),
+    ],
+)
+def test_the_membership_filter_takes_either_order_and_either_type_alone(
+    company, company_okta, expression, expected_types
+):
+    # The sample org only ever adds assignments: asking for removals alone finds none.
+    window = {"since": "2026-06-01T00:00:00Z", "until": "2026-11-01T00:00:00Z"}
+
+    events, _ = read_log(company_okta, **window, filter=expression, limit=50)
+
+    expected = company_changes(company, datetime(2026, 6, 1), datetime(2026, 11, 1))
+    assert {event["eventType"] for event in events} == expected_types
+    assert [as_row(event) for event in events] == (expected if expected_types else [])
+
+
+def test_sign_in_queries_on_the_same_org_still_get_sign_ins_only(company, company_okta):
+    end = company.events_end
+    window = {"since": (end - timedelta(hours=6)).isoformat() + "Z", "until": end.isoformat() + "Z"}
+
+    events, _ = read_log(company_okta, **window, filter=f'eventType eq "{SSO}"', limit=1000)
+
+    assert events
+    assert {event["eventType"] for event in events} == {SSO}
+    expected = pa.Table.from_batches(list(company.sso_events(end - timedelta(hours=6), end)))
+    assert [event["uuid"] for event in events] == expected.column("uuid").to_pylist()
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        pytest.param(f'eventType eq "{ADD}" or eventType eq "{SSO}"', id="changes-mixed-with-sso"),
+        pytest.param(f'eventType eq "{ADD}" and eventType eq "{REMOVE}"', id="and"),
+        pytest.param(f'eventType eq "{ADD}" or', id="dangling-or"),
+        pytest.param(f'eventType ne "{ADD}"', id="ne"),
+        pytest.param(f'target.id eq "{ADD}"', id="another-field"),
+    ],
+)
+def test_an_unsupported_log_filter_gets_okta_s_400(company_okta, expression):
+    response = get(company_okta, "/api/v1/logs", **BOUNDED, filter=expression)
+
+    assert response.status_code == 400
+    assert set(response.json()) == OKTA_ERROR_FIELDS
+    assert response.json()["errorCode"] == "E0000053"
+    assert expression in response.json()["errorSummary"]
+
+
+def test_assignment_changes_are_valid_json_whatever_characters_names_and_labels_hold(
+    company, clock
+):
+    # GIVEN an app label and a user's name and login that need escaping in JSON
+    change = company_changes(company, datetime(2026, 1, 1), company.events_end)[0]
+    apps = [
+        app | {"label": 'App "Ω" \\ 1'} if app["id"] == change["app_id"] else app
+        for app in company.okta_apps.to_pylist()
+    ]
+    users = [
+        user | {"profile_first_name": "Zoë\t", "profile_login": 'o"neil@x'}
+        if user["id"] == change["user_id"]
+        else user
+        for user in company.okta_users.to_pylist()
+    ]
+    odd = replace(
+        company,
+        okta_apps=pa.Table.from_pylist(apps, schema=company.okta_apps.schema),
+        okta_users=pa.Table.from_pylist(users, schema=company.okta_users.schema),
+    )
+
+    with OktaEmulator(odd, TOKEN, rate_limits=UNLIMITED, clock=clock.time) as okta:
+        (event,) = get(
+            okta,
+            "/api/v1/logs",
+            since=change["published"].isoformat() + "Z",
+            until="2027-01-01T00:00:00Z",
+            filter=CHANGES,
+            limit=1,
+        ).json()
+
+    # THEN the event carries every value as it is
+    app_user, app, user = event["target"]
+    assert app["displayName"] == app["alternateId"] == 'App "Ω" \\ 1'
+    assert app_user["alternateId"] == user["alternateId"] == 'o"neil@x'
+    assert user["displayName"].startswith("Zoë\t ")
