@@ -2,7 +2,7 @@ with
 
 app_users as (
 
-    select * from {{ ref('stg_okta__app_users') }}
+    select * from {{ ref('int_okta_app_users_replayed') }}
 
 ),
 

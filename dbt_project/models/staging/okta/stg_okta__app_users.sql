@@ -21,7 +21,8 @@ renamed as (
         -- timestamps
         created as created_at,
         last_updated as updated_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _extracted_at as listed_at
 
     from source
 
