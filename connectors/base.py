@@ -31,6 +31,9 @@ class Entity:
 
     `snapshot` entities (inventories) are replaced whole at each extraction; `events` entities are
     appended per time window and de-duplicated on `key`, which is the event's own id.
+    A snapshot that `replays_onto` another is the changes made to that one since its listing began
+    (read with a window from then on): a listing too costly to read daily is kept for days and
+    the changes since are replayed onto it downstream.
     Timestamps are naive and in UTC throughout, so date arithmetic never depends on a session zone.
     """
 
@@ -39,6 +42,7 @@ class Entity:
     key: tuple[str, ...]
     kind: Literal["snapshot", "events"] = "snapshot"
     event_time: str | None = None
+    replays_onto: str | None = None
 
     def __post_init__(self) -> None:
         missing = [column for column in self.key if column not in self.schema.names]
@@ -46,6 +50,8 @@ class Entity:
             raise ValueError(f"entity {self.name}: key columns {missing} are not in its schema")
         if self.kind == "events" and self.event_time not in self.schema.names:
             raise ValueError(f"entity {self.name}: an events entity needs its event_time column")
+        if self.replays_onto and self.kind != "snapshot":
+            raise ValueError(f"entity {self.name}: only a snapshot replays onto another")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,8 @@ class SourceType:
     """A kind of source: the settings it takes and the connector class that reads it.
 
     `connector` is "module:Class"; the class's `from_env(environ=..., **settings)` reads its
-    secrets from the variables the settings name. `start_date` is the pipeline's own setting.
+    secrets from the variables the settings name. `start_date` and `relist_days` are the
+    pipeline's own settings.
     """
 
     connector: str
@@ -66,18 +67,26 @@ class SourceType:
         settings = {
             key: value
             for key, value in config.settings.items()
-            if key not in ("type", "start_date")
+            if key not in ("type", *PIPELINE_SETTINGS)
         }
         return cls.from_env(environ=env, **settings)
 
 
 _PACING = {"page_size": int, "requests_per_minute": float}
+#: Settings the pipeline reads (`pipelines.ingest`), not the connector: the first day of events
+#: kept, and how many days a costly listing is kept with its changes replayed (Okta assignments).
+PIPELINE_SETTINGS = ("start_date", "relist_days")
 
 SOURCE_TYPES: dict[str, SourceType] = {
     "okta": SourceType(
         connector="connectors.okta.client:OktaConnector",
         required={"base_url": str, "token_env": str},
-        optional={**_PACING, "log_page_size": int, "start_date": date},
+        optional={
+            **_PACING,
+            "log_page_size": int,
+            "start_date": date,
+            "relist_days": int,
+        },
     ),
     "graph": SourceType(
         connector="connectors.graph.client:GraphConnector",

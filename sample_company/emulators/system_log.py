@@ -252,11 +252,13 @@ class MembershipEventWriter:
         return _dumps(f"/api/v1/apps/{app_id}/users")[1:-1], f",{_dumps(target)}"
 
     def _user_targets(self, user_id: str | None) -> tuple[str, str]:
-        """The AppUser target, and the User target after a comma: both name the Okta user."""
+        """The AppUser target, and the User target after a comma: both name the Okta user, but
+        only the User target by the user's id; the AppUser has an id of its own, as in Okta."""
         login = self._logins.get(user_id or "")
         name = self._names.get(user_id or "") or login
-        target = {"id": user_id, "type": "AppUser", "alternateId": login, "displayName": name}
-        return _dumps(target), f",{_dumps(target | {'type': 'User'})}"
+        user = {"id": user_id, "type": "User", "alternateId": login, "displayName": name}
+        app_user = user | {"id": "0ua" + (user_id or "")[-17:], "type": "AppUser"}
+        return _dumps(app_user), f",{_dumps(user)}"
 
 
 class _Parts:

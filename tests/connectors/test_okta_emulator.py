@@ -251,7 +251,7 @@ def as_row(event: dict) -> dict:
         "published": datetime.fromisoformat(event["published"]).replace(tzinfo=None),
         "event_type": event["eventType"],
         "app_id": targets["AppInstance"]["id"],
-        "user_id": targets["AppUser"]["id"],
+        "user_id": targets["User"]["id"],
         "outcome_result": event["outcome"]["result"],
     }
 
@@ -318,7 +318,8 @@ def test_an_assignment_change_is_okta_s_log_event_naming_the_user_and_the_app(
     assert event["actor"]["id"] in company.okta_users.column("id").to_pylist()
     assert set(event["client"]) == {"device", "zone", "ipAddress"}
     assert event["target"] == [
-        {**user_target, "type": "AppUser"},
+        # the app user's id is Okta's own; only the User target carries the user's id
+        {**user_target, "type": "AppUser", "id": "0ua" + user["id"][-17:]},
         {
             "id": app["id"],
             "type": "AppInstance",

@@ -369,3 +369,101 @@ def test_an_assignment_repeated_where_pages_meet_is_kept_once_per_app(status, ca
         f"okta: GET /api/v1/apps/{APP}/users page 2 repeated 1 record(s) already read; "
         "kept one of each"
     ]
+
+
+def membership_event(uuid: str, published: str, **fields: object) -> dict:
+    """An `application.user_membership.add` LogEvent with the three targets Okta gives it."""
+    targets = [
+        {"id": "0ua9", "type": "AppUser", "alternateId": "ann@example.com"},
+        {"id": "0oa1", "type": "AppInstance", "displayName": "Slack"},
+        {"id": "00u1", "type": "User", "alternateId": "ann@example.com"},
+    ]
+    return log_event(
+        uuid,
+        published,
+        **{"eventType": "application.user_membership.add", "target": targets, **fields},
+    )
+
+
+def test_an_assignment_change_names_the_user_by_the_user_target_not_the_app_user():
+    # GIVEN a page of one change, as Okta sends it on the membership filter
+    event = membership_event("c1", "2026-10-30T09:15:00.000Z")
+
+    table = read(scripted(reply(200, [event])), "app_user_changes", HOUR)
+
+    # THEN the user is the Okta user (00u1), which the listing's assignments are keyed by; the
+    # AppUser target's id (0ua9) is Okta's own id of the assignment and would match nothing
+    assert table.to_pylist() == [
+        {
+            "uuid": "c1",
+            "published": datetime(2026, 10, 30, 9, 15),
+            "event_type": "application.user_membership.add",
+            "app_id": "0oa1",
+            "user_id": "00u1",
+            "outcome_result": "SUCCESS",
+        }
+    ]
+
+
+def test_assignment_changes_are_asked_of_the_system_log_as_a_bounded_membership_query():
+    session = ScriptedSession(reply(200, [membership_event("c1", "2026-10-30T09:15:00.000Z")]))
+    connector = OktaConnector(
+        "https://acme.okta.com", TOKEN, session=session, requests_per_minute=None
+    )
+
+    read(connector, "app_user_changes", HOUR)
+
+    ((url, params),) = session.calls
+    assert url.endswith("/api/v1/logs")
+    assert params["filter"] == (
+        'eventType eq "application.user_membership.add"'
+        ' or eventType eq "application.user_membership.remove"'
+    )
+    assert (params["since"], params["until"]) == (
+        "2026-10-30T09:00:00.000Z",
+        "2026-10-30T10:00:00.000Z",
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "problem"),
+    [
+        pytest.param(
+            membership_event("c2", "2026-10-30T09:15:00.000Z", target=[{"type": "AppUser"}]),
+            ("c2", "target[AppInstance]", "missing"),
+            id="no-app",
+        ),
+        pytest.param(
+            membership_event(
+                "c3",
+                "2026-10-30T09:15:00.000Z",
+                target=[{"id": "0oa1", "type": "AppInstance"}, {"id": "0ua9", "type": "AppUser"}],
+            ),
+            ("c3", "target[User]", "missing"),
+            id="no-user",
+        ),
+        pytest.param(
+            membership_event(
+                "c4",
+                "2026-10-30T09:15:00.000Z",
+                target=[{"id": "0oa1", "type": "AppInstance"}, {"id": "", "type": "User"}],
+            ),
+            ("c4", "target[User].id", "missing"),
+            id="empty-user-id",
+        ),
+        pytest.param(
+            membership_event("c5", "2026-10-30T09:15:00.000Z", target="0oa1"),
+            ("c5", "target", "expected a list, got str"),
+            id="target-not-a-list",
+        ),
+    ],
+)
+def test_an_assignment_change_that_cannot_be_replayed_is_reported_with_its_uuid_and_field(
+    event, problem
+):
+    # a change naming no app or no user could not be replayed onto the listing: it is not dropped
+    good = membership_event("c1", "2026-10-30T09:10:00.000Z")
+    with pytest.raises(RecordError) as err:
+        read(scripted(reply(200, [good, event])), "app_user_changes", HOUR)
+
+    assert err.value.problems == [problem]

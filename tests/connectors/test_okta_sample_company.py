@@ -16,7 +16,7 @@ from okta_org import TOKEN, UNLIMITED, by_key, read
 
 from connectors.base import Window
 from connectors.okta.client import OktaConnector
-from connectors.okta.entities import ENTITIES, SSO_EVENTS
+from connectors.okta.entities import APP_USER_CHANGES, ENTITIES, SSO_EVENTS
 from sample_company.company import Company, generate
 from sample_company.emulators.okta import OktaEmulator
 
@@ -63,3 +63,16 @@ def test_two_days_of_sign_ins_are_read_back_exactly(company, connector):
     )
     assert table.num_rows > 0
     assert by_key(table, SSO_EVENTS.key) == by_key(expected, SSO_EVENTS.key)
+
+
+def test_the_assignment_changes_of_a_month_are_read_back_exactly(company, connector):
+    # the sample org's changes are the assignments it made, each at its creation
+    window = Window(company.events_end - timedelta(days=30), company.events_end)
+
+    table = read(connector, "app_user_changes", window)
+
+    expected = pa.Table.from_batches(
+        list(company.app_user_changes(window.start, window.end)), schema=APP_USER_CHANGES.schema
+    )
+    assert table.num_rows > 0
+    assert by_key(table, APP_USER_CHANGES.key) == by_key(expected, APP_USER_CHANGES.key)

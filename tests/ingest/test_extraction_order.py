@@ -37,17 +37,25 @@ def test_events_come_first_then_the_inventories_raw_holds_most_of() -> None:
     land_rows(con, "apps", 4)
     land_rows(con, "app_users", 200)
     land_rows(con, "sso_events", 5000)
+    land_rows(con, "app_user_changes", 500)
 
     order = extraction_order(con, "okta", list(BY_KEY), BY_KEY)
 
-    assert names(order) == ["sso_events", "app_users", "users", "apps"]
+    # the changes replayed onto the assignments come last, however many: read after the listing,
+    # they cover the time it took
+    assert names(order) == ["sso_events", "app_users", "users", "apps", "app_user_changes"]
 
 
 def test_a_first_load_and_ties_keep_the_declaration_order() -> None:
     con = duckdb.connect()
     declared = [entity.name for entity in ENTITIES if entity.kind != "events"]
+    declared.remove("app_user_changes")
 
-    assert names(extraction_order(con, "okta", list(BY_KEY), BY_KEY)) == ["sso_events", *declared]
+    assert names(extraction_order(con, "okta", list(BY_KEY), BY_KEY)) == [
+        "sso_events",
+        *declared,
+        "app_user_changes",
+    ]
     land_rows(con, "users", 3)
     land_rows(con, "app_users", 3)
     assert names(extraction_order(con, "okta", list(BY_KEY), BY_KEY)) == [
@@ -55,6 +63,7 @@ def test_a_first_load_and_ties_keep_the_declaration_order() -> None:
         "users",
         "app_users",
         "apps",
+        "app_user_changes",
     ]
 
 
