@@ -13,3 +13,16 @@
         where source_system = '{{ source_system }}'
     )
 {%- endmacro %}
+
+
+{#- A filter keeping the rows of `relation` on the days `reloaded_days` names. The range comes
+    first: DuckDB skips the row groups outside it (zone maps) before it casts a single time, where
+    the list of days alone read every event of the history. At scale L the Okta sign-ins' scan in
+    a daily run went from 1.6 s (28 million rows) to the two days' row groups. No day reloaded
+    gives null bounds, so no row. -#}
+{% macro reloaded_days_filter(relation, time_column, source_system) -%}
+    {%- set days = reloaded_days(relation, time_column, source_system) -%}
+    {{ time_column }} >= (select min(day) from ({{ days }}) as reloaded (day))
+    and {{ time_column }} < (select max(day) from ({{ days }}) as reloaded (day)) + interval 1 day
+    and cast({{ time_column }} as date) in ({{ days }})
+{%- endmacro %}

@@ -58,9 +58,7 @@ okta as (
         loaded_at
     from okta_events
     {% if is_incremental() -%}
-        where cast(published_at as date) in (
-            {{ reloaded_days(ref('stg_okta__sso_events'), 'published_at', 'okta') }}
-        )
+        where {{ reloaded_days_filter(ref('stg_okta__sso_events'), 'published_at', 'okta') }}
     {%- endif %}
 
 ),
@@ -80,9 +78,7 @@ graph as (
         loaded_at
     from graph_sign_ins
     {% if is_incremental() -%}
-        where cast(signed_in_at as date) in (
-            {{ reloaded_days(ref('stg_graph__sign_ins'), 'signed_in_at', 'graph') }}
-        )
+        where {{ reloaded_days_filter(ref('stg_graph__sign_ins'), 'signed_in_at', 'graph') }}
     {%- endif %}
 
 ),
@@ -102,9 +98,9 @@ google_token as (
         loaded_at
     from google_tokens
     {% if is_incremental() -%}
-        where cast(event_at as date) in (
-            {{ reloaded_days(ref('stg_google__token_activities'), 'event_at', 'google_token') }}
-        )
+        where {{
+            reloaded_days_filter(ref('stg_google__token_activities'), 'event_at', 'google_token')
+        }}
     {%- endif %}
 
 ),
@@ -123,9 +119,9 @@ google_login as (
         loaded_at
     from google_logins
     {% if is_incremental() -%}
-        where cast(event_at as date) in (
-            {{ reloaded_days(ref('stg_google__login_activities'), 'event_at', 'google_login') }}
-        )
+        where {{
+            reloaded_days_filter(ref('stg_google__login_activities'), 'event_at', 'google_login')
+        }}
     {%- endif %}
 
 ),
