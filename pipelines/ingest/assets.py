@@ -38,7 +38,7 @@ from pipelines.ingest.landing import (
     rows_landed,
     write_landing_file,
 )
-from pipelines.ingest.listings import DEFAULT_RELIST_DAYS, ListingPlan, listed_at, plan_listing
+from pipelines.ingest.listings import ListingPlan, listed_at, plan_listing, relist_days
 from pipelines.ingest.partitions import clamp_window, event_partitions, events_start
 from pipelines.ingest.quarantine import Where, quarantine_failures, quarantine_problems
 from pipelines.resources import AuditSettings, SourcesResource
@@ -129,6 +129,7 @@ def build_source_assets(
             config = sources.config(source)
             connector = sources.connector(config) if config else None
             gate = GateSettings.from_env()
+            keep_days = relist_days(source, config.option("relist_days")) if config else 0
         except (ConfigError, ValueError) as error:
             raise permanent_failure([str(error)]) from error
         if config is None or connector is None:
@@ -229,7 +230,7 @@ def build_source_assets(
                 [by_key[key] for key in selected],
                 started=extracted_at,
                 full=context.run.tags.get(MODE_TAG) == "full",
-                relist_days=config.option("relist_days", DEFAULT_RELIST_DAYS),
+                relist_days=keep_days,
             )
             for key in extraction_order(con, source, selected, by_key):
                 entity = by_key[key]
@@ -243,6 +244,8 @@ def build_source_assets(
                         asset_key=key, metadata=kept_listing_metadata(con, table, plan)
                     )
                     continue
+                if plan and plan.relist and not entity.replays_onto:
+                    context.log.info(f"{table}: listed again: {plan.reason}")
                 read_window = entity_window
                 if plan and entity.replays_onto:
                     read_window = Window(plan.changes_since, utc_now())

@@ -20,9 +20,30 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from connectors.errors import ConfigError
+
 #: Days a listing is kept unless the source's `relist_days` says otherwise: weekly, so a change
 #: the System Log missed (it keeps 90 days; a replay error) lasts a week at most.
 DEFAULT_RELIST_DAYS = 7
+#: The changes since a listing must still be in the System Log, which keeps 90 days.
+MAX_RELIST_DAYS = 89
+
+
+def relist_days(source: str, value: object) -> int:
+    """The source's `relist_days` (default 7); a `ConfigError` naming it unless 0 to 89.
+
+    0 lists at every run. More than 89 would replay changes Okta no longer keeps.
+    """
+    if value is None:
+        return DEFAULT_RELIST_DAYS
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RELIST_DAYS:
+        raise ConfigError(
+            source,
+            "relist_days",
+            f"is {value!r}; expected whole days from 0 (list at every run) to {MAX_RELIST_DAYS}"
+            " (the System Log keeps 90 days of the changes replayed onto a kept listing)",
+        )
+    return value
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from dagster_duckdb import DuckDBResource
 
 from connectors.base import Window
 from connectors.config import SourceConfig
+from connectors.errors import ConfigError
 from connectors.okta.entities import APP_USER_CHANGES, APP_USERS
 from pipelines.automation.schedules import MODE_TAG
 from pipelines.ingest.assets import build_source_assets
-from pipelines.ingest.listings import plan_listing
+from pipelines.ingest.listings import plan_listing, relist_days
 from pipelines.resources import AuditSettings
 
 NO_RETRIES = dg.RetryPolicy(max_retries=0)
@@ -55,7 +56,7 @@ class ScriptedOkta:
 
     assignments: list[dict] = field(default_factory=lambda: [assignment(f"u{i}") for i in range(4)])
     changes: list[dict] = field(default_factory=list)
-    relist_days: int | None = None
+    relist_days: object = None
     asked: list[tuple[str, Window | None]] = field(default_factory=list)
 
     def config(self, source: str) -> SourceConfig:
@@ -254,3 +255,37 @@ def test_with_no_listing_the_plan_lists_and_reads_the_changes_from_the_run_s_sta
     plan = plan_listing(None, started=started, full=False, relist_days=7)
 
     assert (plan.relist, plan.changes_since, plan.listed_at) == (True, started, None)
+
+
+@pytest.mark.parametrize("value", [-1, 90, 7.5, "7", True], ids=repr)
+def test_relist_days_outside_what_the_system_log_keeps_is_refused_naming_the_key(value):
+    with pytest.raises(ConfigError) as err:
+        relist_days("okta", value)
+
+    assert str(err.value).startswith("[okta] config key 'relist_days': is ")
+
+
+@pytest.mark.parametrize(("value", "days"), [(None, 7), (0, 0), (89, 89)])
+def test_relist_days_defaults_to_a_week_and_takes_zero_to_89(value, days):
+    assert relist_days("okta", value) == days
+
+
+def test_a_bad_relist_days_fails_the_step_before_anything_is_read(tmp_path):
+    okta = ScriptedOkta(relist_days=120)
+    tmp_path.mkdir(exist_ok=True)
+
+    result = dg.materialize(
+        [build_source_assets("okta", [APP_USERS, APP_USER_CHANGES], NO_RETRIES)],
+        resources={
+            "audit": AuditSettings(data_dir=str(tmp_path), as_of_date="2026-10-31"),
+            "sources": okta,
+            "warehouse": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
+        },
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+    assert not result.success
+    assert okta.asked == []
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "config key 'relist_days': is 120" in str(failure.step_failure_data.error)
