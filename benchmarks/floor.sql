@@ -130,6 +130,8 @@ group by application_key;
 
 create or replace temp table license_utilization as
 with assigned as (
+    -- the listing as landed: the pipeline replays the assignment changes since it onto it
+    -- (int_okta_app_users_replayed), and the sample company makes none between the two refreshes
     select okta_apps.application_key, count(distinct app_users.user_id) as seats_assigned
     from read_parquet('okta__app_users.parquet') as app_users
     inner join okta_apps on app_users.app_id = okta_apps.id
