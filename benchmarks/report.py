@@ -163,16 +163,15 @@ section the same way. Do not edit by hand: rerun the command.
 Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
 beyond the full refresh's audit date, parses the dbt project for its data folder (as `make install`
 does), runs a full refresh from an empty data folder (`.bench/<scale>/data`), then an incremental
-daily refresh as of the next day, which reads that one new day of sign-ins on top. It keeps
-the Okta assignment listing of the full refresh, as every daily refresh does while the listing is
-younger than `relist_days` (7 by default), and reads the assignment changes since it instead; the
-weekly re-list reads the listing again (about 9 s of Okta's step at L against the emulator; 37
-minutes at Okta's published rate limit, which the emulators do not apply in this benchmark).
-Each refresh is a child process (`python -m pipelines.cli refresh`) whose whole process tree (dbt's processes
-included) is measured. The floor,
-`benchmarks/floor.sql`, computes the headline marts with DuckDB alone from the raw tables exported
-as Parquet after each refresh; its business rules are simplified (see the script), so its headline
-totals are shown beside the pipeline's.
+daily refresh as of the next day, which reads that one new day of sign-ins on top. It keeps the Okta
+assignment listing of the full refresh, as every daily refresh does while the listing is younger
+than `relist_days` (7 by default), and reads the assignment changes since it instead; the weekly
+re-list reads the listing again (about 9 s of Okta's step at L against the emulator; 37 minutes at
+Okta's published rate limit, which the emulators do not apply in this benchmark). Each refresh is a
+child process (`python -m pipelines.cli refresh`) whose whole process tree (dbt's processes
+included) is measured. The floor, `benchmarks/floor.sql`, computes the headline marts with DuckDB
+alone from the raw tables exported as Parquet after each refresh; its business rules are simplified
+(see the script), so its headline totals are shown beside the pipeline's.
 
 The sample company is generated in memory each run (numpy, seconds even at M) and its sign-ins are
 drawn per request by the emulators: there is no generated dataset on disk to cache beyond the

@@ -4,7 +4,8 @@ Both run `audit_refresh`, with the range of days of usage events to load as the 
 range (`pipelines.ingest.partitions`): the daily run loads the audit date and re-reads the day
 before (late events), the weekly full audit re-reads `FULL_HISTORY`. Both re-read the inventories
 and files, but for Okta's assignments: the weekly audit lists them, and the daily runs keep that
-listing and read the changes since (`pipelines.ingest.listings`). The tag `audit/refresh_mode` keeps the two apart in the run history and in alerts.
+listing and read the changes since (`pipelines.ingest.listings`). The tag `audit/refresh_mode`
+keeps the two apart in the run history and in alerts.
 
 Each run is as of its tick's date in the schedule's timezone, carried twice: as the run config of
 the `audit` resource (`as_of_date`), which every asset reads, and as the tag `audit/as_of_date`
