@@ -294,19 +294,12 @@ class OktaConnector(HttpConnector):
         Okta normally sends, and record by record otherwise, to name any unusable field.
         """
         for part in window.split(self._event_window_span):
-            until = format_time(part.end)
-            params = {
-                "since": format_time(part.start),
-                "until": until,
-                "filter": SSO_FILTER,
-                "sortOrder": "ASCENDING",
-                "limit": self._page_sizes["/api/v1/logs"],
-            }
+            params = self._log_query(part, SSO_FILTER)
             previous = pa.array([], pa.string())  # the uuids of the previous page
             pages = self._pages(
                 "/api/v1/logs",
                 params,
-                keep_in_next={"until": until},
+                keep_in_next={"until": params["until"]},
                 decode=decode_page,
                 ahead=True,
             )
@@ -334,18 +327,21 @@ class OktaConnector(HttpConnector):
         """
         seen: set[str] = set()
         for part in window.split(self._event_window_span):
-            until = format_time(part.end)
-            params = {
-                "since": format_time(part.start),
-                "until": until,
-                "filter": MEMBERSHIP_FILTER,
-                "sortOrder": "ASCENDING",
-                "limit": self._page_sizes["/api/v1/logs"],
-            }
-            pages = self._pages("/api/v1/logs", params, keep_in_next={"until": until})
+            params = self._log_query(part, MEMBERSHIP_FILTER)
+            pages = self._pages("/api/v1/logs", params, keep_in_next={"until": params["until"]})
             for events, where in pages:
                 rows = self._rows(events, app_user_change_row, where, seen, lambda row: row["uuid"])
                 yield [row for row in rows if part.start <= row["published"] < part.end]
+
+    def _log_query(self, part: Window, event_filter: str) -> dict[str, Any]:
+        """A bounded System Log query of `part`: `until` set, or Okta would poll on forever."""
+        return {
+            "since": format_time(part.start),
+            "until": format_time(part.end),
+            "filter": event_filter,
+            "sortOrder": "ASCENDING",
+            "limit": self._page_sizes["/api/v1/logs"],
+        }
 
     def _pages(
         self,

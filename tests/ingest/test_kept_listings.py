@@ -79,10 +79,13 @@ class ScriptedOkta:
         return [entity for entity, _ in self.asked]
 
 
-def run(data_dir: Path, okta: ScriptedOkta, mode: str = "incremental") -> dg.ExecuteInProcessResult:
+def materialize(
+    data_dir: Path, okta: ScriptedOkta, mode: str = "incremental"
+) -> dg.ExecuteInProcessResult:
+    """The Okta step for the listing and its changes, as a refresh of `mode` runs it."""
     okta.asked.clear()
     data_dir.mkdir(parents=True, exist_ok=True)
-    result = dg.materialize(
+    return dg.materialize(
         [build_source_assets("okta", [APP_USERS, APP_USER_CHANGES], NO_RETRIES)],
         tags={MODE_TAG: mode},
         resources={
@@ -93,6 +96,10 @@ def run(data_dir: Path, okta: ScriptedOkta, mode: str = "incremental") -> dg.Exe
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
     )
+
+
+def run(data_dir: Path, okta: ScriptedOkta, mode: str = "incremental") -> dg.ExecuteInProcessResult:
+    result = materialize(data_dir, okta, mode)
     assert result.success
     return result
 
@@ -194,17 +201,7 @@ def test_a_refused_listing_leaves_the_old_one_and_the_changes_since_it(tmp_path)
     okta.changes = [change("c1", "u7", old + timedelta(days=1))]
 
     # WHEN the run lists again, and the new listing is refused
-    result = dg.materialize(
-        [build_source_assets("okta", [APP_USERS, APP_USER_CHANGES], NO_RETRIES)],
-        tags={MODE_TAG: "incremental"},
-        resources={
-            "audit": AuditSettings(data_dir=str(tmp_path), as_of_date="2026-10-31"),
-            "sources": okta,
-            "warehouse": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    result = materialize(tmp_path, okta)
 
     # THEN the step fails, raw keeps the old listing, and the changes since it are landed: dbt
     # replays the change onto the listing raw holds
@@ -272,18 +269,8 @@ def test_relist_days_defaults_to_a_week_and_takes_zero_to_89(value, days):
 
 def test_a_bad_relist_days_fails_the_step_before_anything_is_read(tmp_path):
     okta = ScriptedOkta(relist_days=120)
-    tmp_path.mkdir(exist_ok=True)
 
-    result = dg.materialize(
-        [build_source_assets("okta", [APP_USERS, APP_USER_CHANGES], NO_RETRIES)],
-        resources={
-            "audit": AuditSettings(data_dir=str(tmp_path), as_of_date="2026-10-31"),
-            "sources": okta,
-            "warehouse": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
-        },
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    result = materialize(tmp_path, okta)
 
     assert not result.success
     assert okta.asked == []
