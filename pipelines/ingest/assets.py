@@ -33,12 +33,13 @@ from pipelines.ingest.gate import (
 )
 from pipelines.ingest.landing import (
     ensure_table,
+    listed_at,
     load_landing_file,
     raw_table,
     rows_landed,
     write_landing_file,
 )
-from pipelines.ingest.listings import ListingPlan, listed_at, plan_listing, relist_days
+from pipelines.ingest.listings import ListingPlan, plan_listing, relist_days
 from pipelines.ingest.partitions import clamp_window, event_partitions, events_start
 from pipelines.ingest.quarantine import Where, quarantine_failures, quarantine_problems
 from pipelines.resources import AuditSettings, SourcesResource
@@ -248,7 +249,7 @@ def build_source_assets(
                     context.log.info(f"{table}: listed again: {plan.reason}")
                 read_window = entity_window
                 if plan and entity.replays_onto:
-                    read_window = Window(plan.changes_since, utc_now())
+                    read_window = Window(plan.changes_since, datetime.now(UTC).replace(tzinfo=None))
                 landing_file = (
                     audit.paths.landing / source / entity.name / f"{context.run_id}.parquet"
                 )
@@ -353,10 +354,6 @@ def kept_listing_metadata(
 ) -> dict[str, object]:
     listed = plan.listed_at.isoformat() if plan.listed_at else None
     return {"dagster/row_count": rows_landed(con, table), "relisted": False, "listed_at": listed}
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def load_metadata(

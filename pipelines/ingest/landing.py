@@ -181,6 +181,15 @@ def rows_landed(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return _count(con, table) if _exists(con, table) else 0
 
 
+def listed_at(con: duckdb.DuckDBPyConnection, table: str) -> datetime | None:
+    """When the snapshot in `table` was extracted (its rows' `_extracted_at`, one instant: a
+    listing's start); None if it holds none."""
+    if not _exists(con, table):
+        return None
+    row = con.execute(f"select max(_extracted_at) from {table}").fetchone()
+    return row[0] if row else None
+
+
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
     row = con.execute(

@@ -18,8 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import duckdb
-
 from connectors.errors import ConfigError
 
 #: Days a listing is kept unless the source's `relist_days` says otherwise: weekly, so a change
@@ -58,19 +56,6 @@ class ListingPlan:
     listed_at: datetime | None
     changes_since: datetime
     reason: str
-
-
-def listed_at(con: duckdb.DuckDBPyConnection, table: str) -> datetime | None:
-    """When the listing in `table` began: its rows' `_extracted_at`; None if it holds none."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = 'raw' and table_name = ?",
-        [table.removeprefix("raw.")],
-    ).fetchone()
-    if not exists or not exists[0]:
-        return None
-    row = con.execute(f"select max(_extracted_at) from {table}").fetchone()
-    return row[0] if row else None
 
 
 def plan_listing(
