@@ -1,4 +1,5 @@
-"""The event logs' key and not-null tests check the rows loaded since the live publication's gate.
+"""The event logs' (and Okta's kept assignment listing's) key and not-null tests check the rows
+loaded since the live publication's gate.
 
 Those logs hold years of sign-ins; grouping 28 million Okta event ids to find a repeated one took
 5.4 s of every refresh at scale L. With `rows_loaded_since`, only the new rows' keys are looked
@@ -129,3 +130,65 @@ def test_new_rows_that_repeat_nothing_pass(warehouse: Path, dbt_harness: Any) ->
         "unique_combination_stg_okta__sso_events_event_id": 0,
         "not_null_columns_stg_okta__sso_events": 0,
     }
+
+
+#: An Okta assignment listing that names one assignment twice. A daily refresh keeps a listing for
+#: days (`relist_days`): kept, it was loaded before the last check and is not checked again; listed
+#: again, every row is new and the repeat fails.
+ASSIGNMENTS = [
+    {"app_id": "oa_zoom", "user_id": "u_ann", "status": "ACTIVE"},
+    {"app_id": "oa_zoom", "user_id": "u_ann", "status": "ACTIVE"},
+    {"app_id": "oa_zoom", "user_id": "u_bob", "status": "ACTIVE"},
+]
+
+
+@pytest.fixture(scope="module", params=[OLD_LOAD, NEW_LOAD], ids=["kept", "listed_again"])
+def listing(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, dbt_harness: Any
+) -> tuple[Path, datetime]:
+    data_dir = tmp_path_factory.mktemp("assignment_listing_tests")
+    database = dbt_harness.warehouse_path(data_dir)
+    dbt_harness.write_raw_tables(database, {"okta__app_users": ASSIGNMENTS})
+    with duckdb.connect(str(database)) as con:
+        con.execute("update raw.okta__app_users set _loaded_at = $at", {"at": request.param})
+    result = dbt_harness.run_dbt(
+        data_dir, "run", "--select", "stg_okta__app_users", as_of_date=AS_OF_DATE
+    )
+    assert result.returncode == 0, result.output[-5000:]
+    return data_dir, request.param
+
+
+def assignment_failures(data_dir: Path, dbt_harness: Any, **variables: str) -> dict[str, int]:
+    """The key and not-null tests of the Okta assignments: how many failing rows each found."""
+    dbt_harness.run_dbt(
+        data_dir,
+        "test",
+        "--select",
+        "stg_okta__app_users,test_name:unique_combination",
+        "stg_okta__app_users,test_name:not_null_columns",
+        as_of_date=AS_OF_DATE,
+        variables=variables,
+    )
+    results = json.loads((data_dir / "dbt_target" / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[2]: r["failures"] for r in results}
+
+
+def test_a_kept_assignment_listing_is_not_checked_again_and_a_new_one_is_checked_whole(
+    listing: tuple[Path, datetime], dbt_harness: Any
+) -> None:
+    data_dir, loaded_at = listing
+    found = assignment_failures(
+        data_dir, dbt_harness, rows_loaded_since=CHECKED_THROUGH.isoformat(sep=" ")
+    )
+    repeats = 1 if loaded_at >= CHECKED_THROUGH else 0
+    assert found == {
+        "unique_combination_stg_okta__app_users_okta_app_id__user_id": repeats,
+        "not_null_columns_stg_okta__app_users": 0,
+    }
+    # without a last check (dbt test by hand, a first publication) the whole listing is checked
+    assert (
+        assignment_failures(data_dir, dbt_harness)[
+            "unique_combination_stg_okta__app_users_okta_app_id__user_id"
+        ]
+        == 1
+    )
