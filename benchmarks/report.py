@@ -163,7 +163,11 @@ section the same way. Do not edit by hand: rerun the command.
 Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
 beyond the full refresh's audit date, parses the dbt project for its data folder (as `make install`
 does), runs a full refresh from an empty data folder (`.bench/<scale>/data`), then an incremental
-daily refresh as of the next day, which reads that one new day of sign-ins on top. It keeps the Okta
+daily refresh as of the next day. Each runs at the daily schedule's time, 06:00 UTC, and the
+emulated event logs hold nothing published later: the full refresh reads its audit date's first six
+hours, the daily refresh the 24 hours since and, again, those six (a daily run re-reads the day
+before for late events). Until 2026-11-30 the logs held every day whole, and the daily refresh read
+48 hours, 24 of them again, of which only its own audit date, a Saturday, was new. It keeps the Okta
 assignment listing of the full refresh, as every daily refresh does while the listing is younger
 than `relist_days` (7 by default), and reads the assignment changes since it instead; the weekly
 re-list reads the listing again (about 9 s of Okta's step at L against the emulator; 37 minutes at

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from sample_company.emulators.google import GoogleEmulator, ServiceAccount
 from sample_company.emulators.graph import PUBLISHED_RATE_LIMITS as GRAPH_RATE_LIMITS
 from sample_company.emulators.graph import GraphEmulator
 from sample_company.emulators.okta import PUBLISHED_RATE_LIMITS, OktaEmulator
+from sample_company.emulators.server import EmulatorServer
 from sample_company.emulators.servicenow import ServiceNowEmulator
 from sample_company.emulators.snipeit import SnipeItEmulator
 from sample_company.files import write_files
@@ -54,6 +55,14 @@ class SampleEnvironment:
 
     sources_config: Path
     as_of: date
+    #: The emulators serving event logs, when they run in this process.
+    logs: tuple[EmulatorServer, ...] = ()
+
+    def log_until(self, moment: datetime | None) -> None:
+        """Let the vendors' event logs reach `moment` (naive UTC) and no further, as for a
+        refresh running then; None: the whole history."""
+        for server in self.logs:
+            server.logged_until = moment
 
 
 @contextmanager
@@ -71,11 +80,12 @@ def serve_sample_company(
     company = sample_company.generate(scale, seed=seed, as_of=as_of)
     write_files(company, directory / "files")
     start_date = company.as_of - timedelta(days=EVENT_HISTORY_DAYS)
+    logs: list[EmulatorServer] = []
     with ExitStack() as stack:
         sources: dict[str, dict[str, Any]] = {
-            "okta": _serve_okta(company, stack),
-            "graph": _serve_graph(company, stack),
-            "google": _serve_google(company, stack),
+            "okta": _serve_okta(company, stack, logs),
+            "graph": _serve_graph(company, stack, logs),
+            "google": _serve_google(company, stack, logs),
             "servicenow": _serve_servicenow(company, stack),
             "snipeit": _serve_snipeit(company, stack),
         }
@@ -92,7 +102,7 @@ def serve_sample_company(
             " environment.\n" + yaml.safe_dump({"sources": sources}, sort_keys=False),
             encoding="utf-8",
         )
-        yield SampleEnvironment(sources_config=config, as_of=company.as_of)
+        yield SampleEnvironment(sources_config=config, as_of=company.as_of, logs=tuple(logs))
 
 
 @contextmanager
@@ -160,18 +170,20 @@ def _secret(name: str) -> str:
     return value
 
 
-def _serve_okta(company: Company, stack: ExitStack) -> dict[str, Any]:
+def _serve_okta(company: Company, stack: ExitStack, logs: list[EmulatorServer]) -> dict[str, Any]:
     limits = dict.fromkeys(PUBLISHED_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
     okta = stack.enter_context(OktaEmulator(company, token=_secret("okta"), rate_limits=limits))
+    logs.append(okta)
     return {"type": "okta", "base_url": okta.base_url, "token_env": SECRET_ENVS["okta"]}
 
 
-def _serve_graph(company: Company, stack: ExitStack) -> dict[str, Any]:
+def _serve_graph(company: Company, stack: ExitStack, logs: list[EmulatorServer]) -> dict[str, Any]:
     tenant = graph_tenant(company)
     limits = dict.fromkeys(GRAPH_RATE_LIMITS, DEMO_REQUESTS_PER_MINUTE)
     graph = stack.enter_context(
         GraphEmulator(tenant, client_secret=_secret("graph"), rate_limits=limits)
     )
+    logs.append(graph)
     return {
         "type": "graph",
         "tenant_id": tenant.tenant_id,
@@ -184,7 +196,7 @@ def _serve_graph(company: Company, stack: ExitStack) -> dict[str, Any]:
     }
 
 
-def _serve_google(company: Company, stack: ExitStack) -> dict[str, Any]:
+def _serve_google(company: Company, stack: ExitStack, logs: list[EmulatorServer]) -> dict[str, Any]:
     workspace = build_google(company)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     account = f"software-audit@{company.domain.split('.')[0]}-audit.iam.gserviceaccount.com"
@@ -199,6 +211,7 @@ def _serve_google(company: Company, stack: ExitStack) -> dict[str, Any]:
             rate_limit=None,
         )
     )
+    logs.append(google)
     private = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

@@ -351,6 +351,7 @@ class GoogleEmulator(EmulatorServer):
         )
         if start > end:
             raise _BadRequestError("Start time must be less than or equal to the end time.")
+        end = self.logged_by(end)
         limit = _max_results(params.get("maxResults"))
         page_token = params.get("pageToken")
         after = _token_ident(page_token, application, self.workspace.customer_id)

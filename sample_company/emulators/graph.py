@@ -320,6 +320,7 @@ class GraphEmulator(EmulatorServer):
         if not self.premium:
             raise _BadRequestError(403, *_NOT_PREMIUM)
         since, until = _parse_filter(params.get("$filter"), self._now())
+        until = self.logged_by(until)
         top = _top(params, *PAGE_SIZES["signIns"])
         cursor = _decode_cursor(params["$skiptoken"]) if "$skiptoken" in params else None
         page, more = self._newest_first(since, until, cursor, top)

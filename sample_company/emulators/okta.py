@@ -262,7 +262,9 @@ class OktaEmulator(EmulatorServer):
 
     def _logs(self, params: dict[str, str], overlap: bool) -> Reply:
         polling = not params.get("until")
-        until = _parse_time("until", params["until"]) if not polling else self._now()
+        until = self.logged_by(
+            _parse_time("until", params["until"]) if not polling else self._now()
+        )
         since = _parse_time("since", params["since"]) if params.get("since") else None
         since = since or until - timedelta(days=7)
         event_types = _parse_event_types(params["filter"]) if params.get("filter") else None

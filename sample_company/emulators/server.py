@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
@@ -150,6 +151,10 @@ class EmulatorServer:
         port: int = 0,
     ) -> None:
         self.clock = clock
+        #: The newest instant (naive UTC) the vendor's logs reach: a query past it reads up to it,
+        #: as a log holds nothing from after the request. None: the sample's whole history is
+        #: logged already. A benchmark sets it to each refresh's scheduled time.
+        self.logged_until: datetime | None = None
         self.faults = FaultPlan()
         self.limiter = RateLimiter(rate_limits, rate_window, clock)
         self._address = (host, port)
@@ -165,6 +170,10 @@ class EmulatorServer:
         if self._base_url is None:
             raise RuntimeError("the emulator is not running; call start() or use it in a with")
         return self._base_url
+
+    def logged_by(self, end: datetime) -> datetime:
+        """`end`, or the newest logged instant if that is earlier (`logged_until`)."""
+        return end if self.logged_until is None else min(end, self.logged_until)
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -293,3 +293,30 @@ def test_scaling_summary_judges_each_target_on_the_figures_it_names(tmp_path: Pa
     # 5% of 900 s is 45 s, plus the 40 s fixed cost: 84 s is under 85 s.
     assert "(45.0 + 40.0 = 85.0 s): 84.0 s, **met**." in text
     assert "- L full refresh within 3× the floor: 900.0×, **missed**." in text
+
+
+def test_each_refresh_reads_the_logs_as_they_stand_at_its_scheduled_time(tmp_path: Path) -> None:
+    from benchmarks.refresh import scheduled_at
+    from connectors.base import Window
+    from connectors.config import build_connector, load_sources
+    from pipelines.sample import serve_sample_company
+
+    as_of = date(2026, 10, 30)
+    assert scheduled_at(as_of) == datetime(2026, 10, 30, 6, 0)  # the daily schedule's 06:00 UTC
+    day = Window(datetime.combine(as_of, time()), datetime.combine(as_of, time()) + timedelta(1))
+    with serve_sample_company(tmp_path, scale="tiny", as_of=as_of) as sample:
+        okta = build_connector(load_sources(sample.sources_config)["okta"])
+        whole_day = pa.concat_tables(
+            pa.Table.from_batches([batch]) for batch in okta.extract("sso_events", day)
+        )
+        sample.log_until(scheduled_at(as_of))
+        by_six = pa.concat_tables(
+            pa.Table.from_batches([batch]) for batch in okta.extract("sso_events", day)
+        )
+
+    assert pc.max(by_six["published"]).as_py() < scheduled_at(as_of)
+    assert by_six.num_rows == pc.sum(pc.less(whole_day["published"], scheduled_at(as_of))).as_py()
+    assert 0 < by_six.num_rows < whole_day.num_rows
+    assert {type(server).__name__ for server in sample.logs} == {
+        "OktaEmulator", "GraphEmulator", "GoogleEmulator",
+    }  # fmt: skip

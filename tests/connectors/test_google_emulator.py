@@ -245,3 +245,22 @@ def test_a_long_query_is_read_from_the_company_a_few_days_at_a_time_as_it_is_pag
     read_from = min(start for start, _ in view.ranges)
     assert datetime(2026, 10, 31) - read_from <= timedelta(days=8)
     assert len(view.ranges) <= 6
+
+
+def test_activities_past_what_google_has_logged_are_not_served_yet(google):
+    def times() -> list[str]:
+        found, token = [], None
+        while True:
+            body = get(google, maxResults=1000, pageToken=token, **hour()).json()
+            found += [item["id"]["time"] for item in body.get("items", [])]
+            token = body.get("nextPageToken")
+            if token is None:
+                return found
+
+    everything = times()
+    google.logged_until = datetime(2026, 10, 29, 16, 0)  # a request made at 16:00
+
+    logged = times()
+
+    assert logged == [moment for moment in everything if moment <= "2026-10-29T16:00:00.000Z"]
+    assert 0 < len(logged) < len(everything)

@@ -7,6 +7,7 @@ API between the two cannot hide here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 import requests
@@ -181,3 +182,26 @@ def test_the_secret_never_reaches_the_request_log(graph):
 
     (recorded,) = graph.emulator.token_requests
     assert recorded.params["client_secret"] == "<redacted>"
+
+
+def test_sign_ins_past_what_entra_has_logged_are_not_served_yet(graph):
+    def created(query: str) -> list[str]:
+        url = graph.emulator.base_url + "/v1.0/auditLogs/signIns"
+        found, params = [], {"$filter": query}
+        token = token_request(graph).json()["access_token"]
+        while url:
+            body = requests.get(
+                url, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=5
+            ).json()
+            found += [sign_in["createdDateTime"] for sign_in in body["value"]]
+            url, params = body.get("@odata.nextLink"), None
+        return found
+
+    query = "createdDateTime ge 2026-10-29T00:00:00Z and createdDateTime lt 2026-10-30T00:00:00Z"
+    everything = created(query)
+    graph.emulator.logged_until = datetime(2026, 10, 29, 9, 0)  # a request made at 09:00
+
+    logged = created(query)
+
+    assert logged == [moment for moment in everything if moment < "2026-10-29T09:00:00"]
+    assert 0 < len(logged) < len(everything)

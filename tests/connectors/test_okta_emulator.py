@@ -419,3 +419,21 @@ def test_assignment_changes_are_valid_json_whatever_characters_names_and_labels_
     assert app["displayName"] == app["alternateId"] == 'App "Ω" \\ 1'
     assert app_user["alternateId"] == user["alternateId"] == 'o"neil@x'
     assert user["displayName"].startswith("Zoë\t ")
+
+
+def test_a_log_query_past_what_okta_has_logged_reads_up_to_it(okta):
+    def published(**params) -> list[str]:
+        found, url, query = [], okta.base_url + "/api/v1/logs", {**BOUNDED, **params}
+        while url:
+            response = requests.get(url, params=query, headers=AUTH, timeout=5)
+            found += [event["published"] for event in response.json()]
+            url, query = response.links.get("next", {}).get("url"), None
+        return found
+
+    everything = published(limit=1000)
+    okta.logged_until = datetime(2026, 10, 29, 3, 0)  # a request made at 03:00
+
+    logged = published(limit=1000)
+
+    assert logged == [moment for moment in everything if moment < "2026-10-29T03:00:00"]
+    assert 0 < len(logged) < len(everything)
