@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DAGSTER_DISABLE_TELEMETRY := True
 
-.PHONY: install demo test dev lint format clean bench bench-connectors
+.PHONY: install demo test dev lint format clean bench bench-connectors bench-history
 
 # dbt keeps one partial-parse state per checkout (dbt_project/target), valid for one data folder:
 # the end-to-end tests and the benchmarks refresh folders of their own, after which the next
@@ -46,6 +46,15 @@ bench-connectors: SCALE = M
 bench-connectors: $(INSTALLED)
 	$(BIN)/python -m benchmarks.connector_throughput --scale $(SCALE) --days $(DAYS) \
 		--speedup $(SPEEDUP)
+
+## Measure the daily refresh on the full refresh's 90 days of usage events, then again after a
+## backfill of HISTORY_DAYS older days (scale M by default): whether it grows with history. Writes
+## the "Growth with history" section of docs/benchmarks.md. About 5 minutes at M.
+HISTORY_DAYS ?= 90
+bench-history: SCALE = M
+bench-history: $(INSTALLED)
+	$(BIN)/python -m benchmarks.history --scale $(SCALE) --days $(HISTORY_DAYS); status=$$?; \
+		$(REPREPARE); exit $$status
 
 ## Run the linters and the whole test suite.
 test: lint

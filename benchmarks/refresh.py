@@ -9,10 +9,10 @@ step by interpolating the tree's cumulative CPU at each step's start and end. St
 from Dagster's step stats (DAGSTER_HOME under the bench folder).
 
 The company is served one day beyond the full refresh's audit date: the full refresh
-(`refresh --full`) audits day D (events up to the end of D), the incremental one
-(`refresh --incremental`) audits D + 1, loading the usage events of D (read again, for late
-events) and D + 1 only. The emulators' CPU is this process's, not the refresh's; it is reported
-apart.
+(`refresh --full`) audits day D, the incremental one (`refresh --incremental`) audits D + 1,
+loading the usage events of D (read again, for late events) and D + 1 only. Each runs at the daily
+schedule's 06:00 (`scheduled_at`), and the emulated logs hold no event published after it. The
+emulators' CPU is this process's, not the refresh's; it is reported apart.
 
 Results: a section of docs/benchmarks.md per scale, replaced on each run, and the same on stdout.
 """

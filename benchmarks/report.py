@@ -158,7 +158,8 @@ HEADER = """# Benchmarks
 Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section of its
 scale, so the scales' results coexist, and the scaling summary below is rewritten from them.
 `make bench-connectors` (benchmarks/connector_throughput.py) writes the connector throughput
-section the same way. Do not edit by hand: rerun the command.
+section the same way, and `make bench-history` (benchmarks/history.py) the growth of the daily
+refresh with the history behind it. Do not edit by hand: rerun the command.
 
 Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
 beyond the full refresh's audit date, parses the dbt project for its data folder (as `make install`

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from benchmarks.floor import run_floor
 from benchmarks.proctree import Sample, Samples, TreeSampler, parse_stat
@@ -320,3 +321,42 @@ def test_each_refresh_reads_the_logs_as_they_stand_at_its_scheduled_time(tmp_pat
     assert {type(server).__name__ for server in sample.logs} == {
         "OktaEmulator", "GraphEmulator", "GoogleEmulator",
     }  # fmt: skip
+
+
+def test_history_section_compares_the_daily_refresh_on_each_history(tmp_path: Path) -> None:
+    from benchmarks.history import TITLE, History, history_section, reach_back
+    from benchmarks.refresh import RefreshMeasure
+
+    def daily(whole: float, dbt: float) -> RefreshMeasure:
+        walls = {"ingest": 2.0, "dbt build": dbt, "quality gate": 3.0, OUTSIDE_STEPS: 1.0}
+        rows = [StageRow(stage, wall, wall, None) for stage, wall in walls.items()]
+        rows.append(StageRow("whole refresh process", whole, whole * 1.5, 1500.0))
+        return RefreshMeasure(
+            *("incremental", date(2026, 10, 31), True, rows, whole, 0.5, 100, 0.1, 0.0, {}, [])
+        )
+
+    before = History("90 days (full refresh)", 91, 1000, 50, [daily(10.0, 4.0), daily(12.0, 6.0)])
+    after = History("+90 days (backfill)", 181, 2000, 60, [daily(12.0, 5.0), daily(12.0, 7.0)])
+    backfill = (date(2026, 5, 2), date(2026, 7, 31), 42.0)
+    text = history_section("M", backfill, daily(15.0, 8.0), before, after)
+
+    assert text.startswith(f"## {TITLE}\n")
+    assert "the daily refresh as of 2026-10-31 added its day (15.0 s)" in text
+    assert "backfill of 2026-05-02..2026-07-31 (91 older days" in text
+    assert "| 90 days (full refresh) | 91 | 1,000 | 50 | 10.0, 12.0 | 11.0 | 2.0 | 5.0 |" in text
+    assert "| +90 days (backfill) | 181 | 2,000 | 60 | 12.0, 12.0 | 12.0 | 2.0 | 6.0 |" in text
+    assert "Okta sign-ins ×2.0: the daily refresh changed by +1.0 s (+9%) on average." in text
+    assert "NOT PUBLISHED" not in text
+
+    # the sample company's Okta and Google read back to the backfill's first day; Entra cannot
+    config = tmp_path / "sources.yml"
+    config.write_text(
+        "sources:\n  okta: {start_date: 2026-08-01}\n  google: {}\n"
+        "  graph: {start_date: 2026-10-02}\n"
+    )
+    reach_back(config, date(2026, 5, 2))
+    assert yaml.safe_load(config.read_text())["sources"] == {
+        "okta": {"start_date": date(2026, 5, 2)},
+        "google": {"start_date": date(2026, 5, 2)},
+        "graph": {"start_date": date(2026, 10, 2)},
+    }
