@@ -1,5 +1,4 @@
-"""Does the daily refresh grow with history? The same daily refresh on FULL_HISTORY days of usage
-events, then again after a backfill of older days.
+"""Does the daily refresh grow with history? Measured on one warehouse, before and after a backfill.
 
     python -m benchmarks.history --scale M --days 90      # or: make bench-history
 
@@ -41,7 +40,13 @@ from benchmarks.refresh import (
     run_child,
     scheduled_at,
 )
-from benchmarks.report import StageRow, machine, machine_lines, write_named_section
+from benchmarks.report import (
+    OUTSIDE_STEPS,
+    StageRow,
+    machine,
+    machine_lines,
+    write_named_section,
+)
 
 TITLE = "Growth with history"
 #: Daily refreshes measured on each history: the spread between them is the noise.
@@ -49,7 +54,7 @@ RUNS = 2
 #: The sources whose connectors read back to the sources file's `start_date`; Entra ID keeps its
 #: own 30 days whatever the file says.
 GROWING_SOURCES = ("okta", "google")
-STAGES = ("ingest", "dbt build", "quality gate", "outside steps (start-up, orchestration)")
+STAGES = ("ingest", "dbt build", "quality gate", OUTSIDE_STEPS)
 WHOLE = "whole refresh process"
 
 
