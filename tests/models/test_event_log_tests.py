@@ -88,14 +88,16 @@ def test_the_gates_environment_narrows_the_tests_as_the_var_does(
     }
 
 
-def failures(data_dir: Path, dbt_harness: Any, **variables: str) -> dict[str, int]:
-    """Each key or not-null test of the Okta sign-ins: how many failing rows it found."""
+def failures(
+    data_dir: Path, dbt_harness: Any, model: str = "stg_okta__sso_events", **variables: str
+) -> dict[str, int]:
+    """Each key or not-null test of `model`: how many failing rows it found."""
     dbt_harness.run_dbt(
         data_dir,
         "test",
         "--select",
-        "stg_okta__sso_events,test_name:unique_combination",
-        "stg_okta__sso_events,test_name:not_null_columns",
+        f"{model},test_name:unique_combination",
+        f"{model},test_name:not_null_columns",
         as_of_date=AS_OF_DATE,
         variables=variables,
     )
@@ -132,6 +134,7 @@ def test_new_rows_that_repeat_nothing_pass(warehouse: Path, dbt_harness: Any) ->
     }
 
 
+ASSIGNMENTS_MODEL = "stg_okta__app_users"
 #: An Okta assignment listing that names one assignment twice. A daily refresh keeps a listing for
 #: days (`relist_days`): kept, it was loaded before the last check and is not checked again; listed
 #: again, every row is new and the repeat fails.
@@ -152,43 +155,20 @@ def listing(
     with duckdb.connect(str(database)) as con:
         con.execute("update raw.okta__app_users set _loaded_at = $at", {"at": request.param})
     result = dbt_harness.run_dbt(
-        data_dir, "run", "--select", "stg_okta__app_users", as_of_date=AS_OF_DATE
+        data_dir, "run", "--select", ASSIGNMENTS_MODEL, as_of_date=AS_OF_DATE
     )
     assert result.returncode == 0, result.output[-5000:]
     return data_dir, request.param
-
-
-def assignment_failures(data_dir: Path, dbt_harness: Any, **variables: str) -> dict[str, int]:
-    """The key and not-null tests of the Okta assignments: how many failing rows each found."""
-    dbt_harness.run_dbt(
-        data_dir,
-        "test",
-        "--select",
-        "stg_okta__app_users,test_name:unique_combination",
-        "stg_okta__app_users,test_name:not_null_columns",
-        as_of_date=AS_OF_DATE,
-        variables=variables,
-    )
-    results = json.loads((data_dir / "dbt_target" / "run_results.json").read_text())["results"]
-    return {r["unique_id"].split(".")[2]: r["failures"] for r in results}
 
 
 def test_a_kept_assignment_listing_is_not_checked_again_and_a_new_one_is_checked_whole(
     listing: tuple[Path, datetime], dbt_harness: Any
 ) -> None:
     data_dir, loaded_at = listing
-    found = assignment_failures(
-        data_dir, dbt_harness, rows_loaded_since=CHECKED_THROUGH.isoformat(sep=" ")
-    )
+    since = CHECKED_THROUGH.isoformat(sep=" ")
+    found = failures(data_dir, dbt_harness, ASSIGNMENTS_MODEL, rows_loaded_since=since)
     repeats = 1 if loaded_at >= CHECKED_THROUGH else 0
-    assert found == {
-        "unique_combination_stg_okta__app_users_okta_app_id__user_id": repeats,
-        "not_null_columns_stg_okta__app_users": 0,
-    }
+    key_test = "unique_combination_stg_okta__app_users_okta_app_id__user_id"
+    assert found == {key_test: repeats, "not_null_columns_stg_okta__app_users": 0}
     # without a last check (dbt test by hand, a first publication) the whole listing is checked
-    assert (
-        assignment_failures(data_dir, dbt_harness)[
-            "unique_combination_stg_okta__app_users_okta_app_id__user_id"
-        ]
-        == 1
-    )
+    assert failures(data_dir, dbt_harness, ASSIGNMENTS_MODEL)[key_test] == 1
