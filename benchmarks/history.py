@@ -85,7 +85,8 @@ class History:
 
 
 def _row(run: RefreshMeasure, stage: str) -> StageRow:
-    return next(row for row in run.rows if row.stage == stage)
+    """The run's row of `stage`; none (0 s) for a stage a failed run never reached."""
+    return next((row for row in run.rows if row.stage == stage), StageRow(stage, 0.0, None, None))
 
 
 def read_history(label: str, warehouse: Path, runs: list[RefreshMeasure]) -> History:
