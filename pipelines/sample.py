@@ -60,7 +60,10 @@ class SampleEnvironment:
 
     def log_until(self, moment: datetime | None) -> None:
         """Let the vendors' event logs reach `moment` (naive UTC) and no further, as for a
-        refresh running then; None: the whole history."""
+        refresh running then; None: the whole history. Refused when the emulators run in another
+        process (`serve_sample_company_apart`): there it would hold nothing back, silently."""
+        if not self.logs:
+            raise RuntimeError("the sample company's emulators run in another process")
         for server in self.logs:
             server.logged_until = moment
 

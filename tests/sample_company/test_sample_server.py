@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,9 @@ def test_the_server_serves_the_company_while_the_demo_loads_its_pipeline(
             headers={"Authorization": "SSWS not-the-token"},
             timeout=10,
         )
+        # its logs cannot be held back from here: refused, not silently ignored
+        with pytest.raises(RuntimeError, match="another process"):
+            sample.log_until(datetime(2026, 10, 30, 6))
 
     assert steps == ["loaded", "company served"]  # loaded while the company was generated
     assert token, "the session's Okta token reaches this process's environment"
