@@ -28,7 +28,7 @@ from packaging import version
 
 from pipelines.publish.report import warm_up_report_renderer
 from pipelines.resources import AuditSettings
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR, DUCKDB_MEMORY_LIMIT_ENV, duckdb_memory_limit
 from pipelines.transform import prefork
 
 
@@ -171,6 +171,10 @@ def _manifest_up_to_date(project: DbtProject) -> bool:
     return manifest.stat().st_mtime >= max(p.stat().st_mtime for p in sources)
 
 
+#: How much of an error dbt reports the failure quotes: DuckDB's add a paragraph of advice.
+MESSAGE_CHARS = 300
+
+
 def run_summary(run_results: Mapping[str, Any]) -> str:
     """One line on a dbt run_results.json: nodes by type and status, and those that did not pass.
 
@@ -187,6 +191,26 @@ def run_summary(run_results: Mapping[str, Any]) -> str:
         if r["status"] not in ("pass", "success")
     )
     return f"{line}; not passed: {', '.join(flagged)}" if flagged else line
+
+
+def error_details(run_results: Mapping[str, Any]) -> list[str]:
+    """What dbt said of each node that errored, one line each, so that the run's failure says why
+    and not only which: "model x: Out of Memory Error: ...". A DuckDB out-of-memory error names the
+    setting that raises the limit, the one thing the operator can change for that run."""
+    details = []
+    for result in run_results.get("results", []):
+        if result["status"] not in ("error", "runtime error"):
+            continue
+        kind, _, name = result["unique_id"].split(".")[:3]
+        message = " ".join((result.get("message") or "no message").split())
+        detail = f"{kind} {name}: {message[:MESSAGE_CHARS]}"
+        if "Out of Memory Error" in message:
+            detail += (
+                f" (DuckDB held {duckdb_memory_limit()}: set {DUCKDB_MEMORY_LIMIT_ENV} higher for "
+                "this run, e.g. a backfill of many days of a large company)"
+            )
+        details.append(detail)
+    return details
 
 
 def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
@@ -218,9 +242,12 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
             # without asset checks, dagster-dbt reports each test as an observation: see above
             if not isinstance(event, dg.AssetObservation):
                 yield event
-        summary = run_summary(invocation.get_artifact("run_results.json"))
+        run_results = invocation.get_artifact("run_results.json")
+        summary = run_summary(run_results)
         if not invocation.is_successful():
-            raise dg.Failure(f"dbt build failed. {summary}")
+            raise dg.Failure(
+                "\n".join([f"dbt build failed. {summary}", *error_details(run_results)])
+            )
         context.log.info(summary)
 
     return audit_models

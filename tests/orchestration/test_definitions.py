@@ -26,6 +26,7 @@ from pipelines.transform.dbt import (
     dbt_build_args,
     dbt_cli,
     dbt_project,
+    error_details,
     run_summary,
 )
 
@@ -143,6 +144,51 @@ def test_the_dbt_summary_counts_nodes_and_names_those_that_did_not_pass() -> Non
         "dbt: 1 model success, 1 test fail, 1 test pass, 1 test warn; not passed: "
         "test accepted_values_x (warn), test not_null_applications_name (fail)"
     )
+
+
+def test_a_failed_dbt_build_says_why_each_node_errored_and_how_to_give_duckdb_more_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the message dbt 1.11 wrote for the usage rollup of a 90-day backfill at scale L
+    out_of_memory = (
+        "Runtime Error in model int_usage_events_rolled_up "
+        "(models/intermediate/usage/int_usage_events_rolled_up.sql)\n"
+        "  Out of Memory Error: could not allocate block of size 256.0 KiB (1.9 GiB/2.0 GiB used)"
+        "\n  \n  Possible solutions:\n  * Reducing the number of threads (SET threads=X)\n"
+        "  * Disabling insertion-order preservation (SET preserve_insertion_order=false)\n"
+        "  * Increasing the memory limit (SET memory_limit='...GB')\n  \n"
+        "  See also https://duckdb.org/docs/stable/guides/performance/how_to_tune_workloads"
+    )
+    run_results = {
+        "results": [
+            {
+                "unique_id": "model.software_audit.int_usage_events_rolled_up",
+                "status": "error",
+                "message": out_of_memory,
+            },
+            {
+                "unique_id": "model.software_audit.spend",
+                "status": "error",
+                "message": 'Runtime Error in model spend\n  Binder Error: column "x" not found',
+            },
+            {"unique_id": "model.software_audit.applications", "status": "skipped"},
+            {"unique_id": "seed.software_audit.rules", "status": "success", "message": "INSERT 4"},
+        ]
+    }
+    monkeypatch.setenv("AUDIT_DUCKDB_MEMORY_LIMIT", "2GiB")
+
+    rollup, spend = error_details(run_results)
+
+    assert rollup.startswith(
+        "model int_usage_events_rolled_up: Runtime Error in model int_usage_events_rolled_up "
+        "(models/intermediate/usage/int_usage_events_rolled_up.sql) Out of Memory Error: could "
+        "not allocate block of size 256.0 KiB (1.9 GiB/2.0 GiB used)"
+    )
+    assert rollup.endswith(
+        "(DuckDB held 2GiB: set AUDIT_DUCKDB_MEMORY_LIMIT higher for this run, e.g. a backfill "
+        "of many days of a large company)"
+    )
+    assert spend == 'model spend: Runtime Error in model spend Binder Error: column "x" not found'
 
 
 def test_the_audit_date_is_in_dbts_environment_only_while_dbt_starts(monkeypatch) -> None:
