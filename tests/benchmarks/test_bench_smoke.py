@@ -324,7 +324,7 @@ def test_each_refresh_reads_the_logs_as_they_stand_at_its_scheduled_time(tmp_pat
 
 
 def test_history_section_compares_the_daily_refresh_on_each_history(tmp_path: Path) -> None:
-    from benchmarks.history import TITLE, History, history_section, reach_back
+    from benchmarks.history import TITLE, Backfill, History, history_section, reach_back
     from benchmarks.refresh import RefreshMeasure
 
     def daily(whole: float, dbt: float) -> RefreshMeasure:
@@ -337,12 +337,19 @@ def test_history_section_compares_the_daily_refresh_on_each_history(tmp_path: Pa
 
     before = History("90 days (full refresh)", 91, 1000, 50, [daily(10.0, 4.0), daily(12.0, 6.0)])
     after = History("+90 days (backfill)", 181, 2000, 60, [daily(12.0, 5.0), daily(12.0, 7.0)])
-    backfill = (date(2026, 5, 2), date(2026, 7, 31), 42.0)
+    backfill = Backfill(date(2026, 5, 2), date(2026, 7, 31), 42.0)
     text = history_section("M", backfill, daily(15.0, 8.0), before, after)
 
     assert text.startswith(f"## {TITLE}\n")
     assert "the daily refresh as of 2026-10-31 added its day (15.0 s)" in text
-    assert "backfill of 2026-05-02..2026-07-31 (91 older days" in text
+    assert (
+        "backfill of 2026-05-02..2026-07-31 (91 older days of Okta and Google events, 42.0 s)"
+        in text
+    )
+    # a backfill given more memory says so
+    held = Backfill(date(2026, 5, 2), date(2026, 7, 31), 42.0, memory_limit="4GiB")
+    text_held = history_section("L", held, daily(15.0, 8.0), before, after)
+    assert "Google events, 42.0 s, with AUDIT_DUCKDB_MEMORY_LIMIT=4GiB)" in text_held
     assert "| 90 days (full refresh) | 91 | 1,000 | 50 | 10.0, 12.0 | 11.0 | 2.0 | 5.0 |" in text
     assert "| +90 days (backfill) | 181 | 2,000 | 60 | 12.0, 12.0 | 12.0 | 2.0 | 6.0 |" in text
     assert "Okta sign-ins ×2.0: the daily refresh changed by +1.0 s (+9%) on average." in text
