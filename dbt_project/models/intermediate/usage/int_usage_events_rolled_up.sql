@@ -175,14 +175,14 @@ keyed as (
         event_type,
         event_detail,
         is_successful,
-        -- the columns above, nulls included (a Google event has no user id), as one key that
-        -- delete+insert can match: hashed once per row read, not once per event
+        activity_dates,
+        loaded_at,
+        -- the columns above the days, nulls included (a Google event has no user id), as one key
+        -- that delete+insert can match: hashed once per row read, not once per event
         md5(to_json([
             source_system, application_ref, user_id, user_name, event_type, event_detail,
             cast(is_successful as varchar)
-        ])) as usage_key,
-        activity_dates,
-        loaded_at
+        ])) as usage_key
     from read
 
 ),
@@ -254,7 +254,19 @@ merged as (
 
 final as (
 
-    select * from {{ 'merged' if is_incremental() else 'keyed' }}
+    -- the table's columns in the order it was first built with
+    select
+        source_system,
+        application_ref,
+        user_id,
+        user_name,
+        event_type,
+        event_detail,
+        is_successful,
+        usage_key,
+        activity_dates,
+        loaded_at
+    from {{ 'merged' if is_incremental() else 'keyed' }}
 
 )
 
