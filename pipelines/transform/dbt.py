@@ -171,7 +171,8 @@ def _manifest_up_to_date(project: DbtProject) -> bool:
     return manifest.stat().st_mtime >= max(p.stat().st_mtime for p in sources)
 
 
-#: How much of an error dbt reports the failure quotes: DuckDB's add a paragraph of advice.
+#: How much of each error dbt reports the run's failure quotes: DuckDB's errors go on with a
+#: paragraph of advice the operator cannot follow as written (`SET memory_limit`).
 MESSAGE_CHARS = 300
 
 

@@ -147,9 +147,9 @@ read as (
     -- 1.3 -> 0.36 GB of peak memory at scale M over 181 days. A backfill of 90 days at scale L
     -- still needs more than DuckDB's default 2 GiB here (see the README's backfills): DuckDB 1.5
     -- cannot spill a list aggregate's states (duckdb/duckdb#24499 spills them, after 1.5), and
-    -- keeps them until the merge below is done. Resolving
-    -- applications and people is left to int_usage_events_unioned, so a changed inventory
-    -- applies to every day without re-reading the event logs.
+    -- keeps them until the merge below is done. Resolving applications and people is left to
+    -- int_usage_events_unioned, so a changed inventory applies to every day without re-reading
+    -- the event logs.
     select
         source_system,
         application_ref,
