@@ -222,7 +222,15 @@ kept as (
     left join reloaded
         on previous.source_system = reloaded.source_system
     where
-        list_has_any(previous.activity_dates, reloaded.activity_dates)
+        -- a row's days ascend (its data test), so a row whose days all lie outside the range
+        -- read again is passed by its first and last day, not searched: a daily run reads the
+        -- two newest days, which most rows of a long history end before (scale L, 182 days:
+        -- 2.0 -> 1.5 s, the same rows)
+        (
+            previous.activity_dates[-1] >= list_min(reloaded.activity_dates)
+            and previous.activity_dates[1] <= list_max(reloaded.activity_dates)
+            and list_has_any(previous.activity_dates, reloaded.activity_dates)
+        )
         or previous.usage_key in (select keyed.usage_key from keyed)
 
 ),
