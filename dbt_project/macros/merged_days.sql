@@ -9,3 +9,68 @@
         else list_sort(list_distinct(flatten(list({{ days }}))))
     end
 {%- endmacro %}
+
+{#- A query merging the rows of `relation` that share the `keys` into one row, with their lists of
+    days merged as `merged_days` does, and `merged_row_count`, the rows merged. A row alone in its
+    group is passed through, not aggregated: an aggregate copies every list it is given into its
+    state even when the group holds one row, and most groups do (one user's one kind of event).
+    Only the groups of several rows are aggregated, found first by their keys alone (scale L:
+    1.5 -> 1.1 s for int_usage_events_unioned, the same rows). Keys may be null: they are matched
+    with `is not distinct from`, as `group by` groups them. -#}
+{% macro days_merged_by(relation, keys, days) -%}
+    with
+
+    repeated_keys as (
+
+        select {{ keys | join(', ') }}
+        from {{ relation }}
+        group by {{ keys | join(', ') }}
+        having count(*) > 1
+
+    ),
+
+    single_rows as (
+
+        select
+            {%- for key in keys %}
+            single.{{ key }},
+            {%- endfor %}
+            single.{{ days }},
+            1 as merged_row_count
+        from {{ relation }} as single
+        anti join repeated_keys
+            on
+            {%- for key in keys %}
+            single.{{ key }} is not distinct from repeated_keys.{{ key }}
+            {{- " and" if not loop.last }}
+            {%- endfor %}
+
+    ),
+
+    merged_rows as (
+
+        select
+            {%- for key in keys %}
+            repeated.{{ key }},
+            {%- endfor %}
+            list_sort(list_distinct(flatten(list(repeated.{{ days }})))) as {{ days }},
+            count(*) as merged_row_count
+        from {{ relation }} as repeated
+        semi join repeated_keys
+            on
+            {%- for key in keys %}
+            repeated.{{ key }} is not distinct from repeated_keys.{{ key }}
+            {{- " and" if not loop.last }}
+            {%- endfor %}
+        group by
+            {%- for key in keys %}
+            repeated.{{ key }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+
+    )
+
+    select * from single_rows
+    union all
+    select * from merged_rows
+{%- endmacro %}

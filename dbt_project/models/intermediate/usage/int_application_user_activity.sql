@@ -6,16 +6,11 @@ qualified_events as (
 
 ),
 
+-- the days of every source at once: a day two sources saw is one active day. The qualified
+-- events hold one row per source of an application's user, so the rows merged are the sources
 days as (
 
-    -- the days of every source at once: a day two sources saw is one active day
-    select
-        application_id,
-        user_key,
-        {{ merged_days("activity_dates") }} as activity_dates,
-        count(distinct source_system) as source_count
-    from qualified_events
-    group by application_id, user_key
+    {{ days_merged_by('qualified_events', ['application_id', 'user_key'], 'activity_dates') }}
 
 ),
 
@@ -25,7 +20,7 @@ activity as (
     select
         application_id,
         user_key,
-        source_count,
+        merged_row_count as source_count,
         activity_dates[1] as first_active_date,
         activity_dates[-1] as last_active_date,
         len(activity_dates) as active_day_count

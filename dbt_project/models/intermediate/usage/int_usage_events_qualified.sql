@@ -53,18 +53,17 @@ applications_with_rules as (
 matched as (
 
     -- an application's own rules replace the default ones (rules without an application);
-    -- an event matching several rules is still one event
-    select distinct
+    -- an event matching several rules is still one event: a semi join keeps each event once
+    -- (a `select distinct` of the events did too, at the cost of comparing their lists of days)
+    select
         events.source_system,
         events.application_id,
         events.user_key,
-        events.event_type,
-        events.event_detail,
         events.activity_dates
     from events
     left join applications_with_rules
         on events.application_id = applications_with_rules.application_id
-    inner join rules_resolved
+    semi join rules_resolved
         on
             events.source_system = rules_resolved.source_system
             and events.event_type like rules_resolved.event_type_pattern
@@ -84,14 +83,21 @@ matched as (
 
 qualified as (
 
+    {{ days_merged_by(
+        'matched', ['application_id', 'user_key', 'source_system'], 'activity_dates'
+    ) }}
+
+),
+
+final as (
+
     select
         application_id,
         user_key,
         source_system,
-        {{ merged_days("activity_dates") }} as activity_dates
-    from matched
-    group by application_id, user_key, source_system
+        activity_dates
+    from qualified
 
 )
 
-select * from qualified
+select * from final

@@ -11,7 +11,12 @@ events as (
         user_name,
         event_type,
         event_detail,
-        list_filter(activity_dates, day -> day <= {{ as_of_date() }}) as activity_dates
+        -- a list ends with its last day (the rollup's data test): most end by as_of_date and
+        -- are kept whole, not filtered day by day
+        case
+            when activity_dates[-1] <= {{ as_of_date() }} then activity_dates
+            else list_filter(activity_dates, day -> day <= {{ as_of_date() }})
+        end as activity_dates
     from {{ ref('int_usage_events_rolled_up') }}
     where is_successful and list_min(activity_dates) <= {{ as_of_date() }}
 
@@ -177,20 +182,29 @@ unioned as (
 
 ),
 
+-- one row per kind of event a user made with an application, with the days they made it:
+-- several source spellings of one application or person become one row
 resolved as (
 
-    -- one row per kind of event a user made with an application, with the days they made it:
-    -- several source spellings of one application or person become one row
+    {{ days_merged_by(
+        'unioned',
+        ['source_system', 'application_id', 'user_key', 'event_type', 'event_detail'],
+        'activity_dates'
+    ) }}
+
+),
+
+final as (
+
     select
         source_system,
         application_id,
         user_key,
         event_type,
         event_detail,
-        {{ merged_days("activity_dates") }} as activity_dates
-    from unioned
-    group by all
+        activity_dates
+    from resolved
 
 )
 
-select * from resolved
+select * from final
