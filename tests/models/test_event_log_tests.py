@@ -4,7 +4,9 @@ loaded since the live publication's gate.
 Those logs hold years of sign-ins; grouping 28 million Okta event ids to find a repeated one took
 5.4 s of every refresh at scale L. With `rows_loaded_since`, only the new rows' keys are looked
 for in the whole log: a new row repeating an old key must still fail, while a repeat among old
-rows (which the earlier gate saw) is not looked for again.
+rows (which the earlier gate saw) is not looked for again. An event log's key is probed only
+within a day of the new rows' times (an event has one time), and dbt's own tests of a log
+(`relationships`, `accepted_values`) read only the new rows too.
 """
 
 from __future__ import annotations
@@ -25,19 +27,21 @@ OLD_LOAD = datetime(2026, 10, 30, 6, 0)
 NEW_LOAD = datetime(2026, 10, 31, 6, 0)
 
 
-def sign_in(uuid: str, published: str | None) -> dict[str, Any]:
+def sign_in(uuid: str, published: str | None, app_id: str = "oa_zoom") -> dict[str, Any]:
     return {
         "uuid": uuid,
         "published": published,
         "event_type": "user.authentication.sso",
         "actor_id": "u_ann",
-        "target_app_id": "oa_zoom",
+        "target_app_id": app_id,
         "outcome_result": "SUCCESS",
     }
 
 
-#: Loaded before the check (29 October's): `repeated_old` twice, and `old`. Loaded after it: a
-#: row repeating `old`, a new one, and a new one without its time.
+#: Loaded before the check (the days before 30 October): `repeated_old` twice, `old`, `far`, and a
+#: sign-in to an app Okta no longer lists. Loaded after it: a row repeating `old` (a day later), a
+#: new one, one without its time, a row repeating `far` ten days later, two timeless rows sharing
+#: a key, and a sign-in to the unlisted app.
 EVENTS = [
     sign_in("repeated_old", "2026-10-29 09:00:00"),
     sign_in("repeated_old", "2026-10-29 09:00:00"),
@@ -45,6 +49,12 @@ EVENTS = [
     sign_in("old", "2026-10-30 10:00:00"),
     sign_in("new", "2026-10-30 11:00:00"),
     sign_in("new_without_time", None),
+    sign_in("far", "2026-10-20 10:00:00"),
+    sign_in("far", "2026-10-30 12:00:00"),
+    sign_in("timeless_twice", None),
+    sign_in("timeless_twice", None),
+    sign_in("unlisted_old", "2026-10-29 11:00:00", app_id="oa_gone"),
+    sign_in("unlisted_new", "2026-10-30 13:00:00", app_id="oa_gone"),
 ]
 
 
@@ -83,7 +93,7 @@ def test_the_gates_environment_narrows_the_tests_as_the_var_does(
     )
 
     assert failures(warehouse, dbt_harness) == {
-        "unique_combination_stg_okta__sso_events_event_id": 1,
+        "unique_combination_stg_okta__sso_events_event_id": 2,
         "not_null_columns_stg_okta__sso_events": 1,
     }
 
@@ -110,8 +120,10 @@ def test_since_the_last_check_a_new_row_repeating_an_old_key_fails_and_old_repea
 ) -> None:
     found = failures(warehouse, dbt_harness, rows_loaded_since=CHECKED_THROUGH.isoformat(sep=" "))
     assert found == {
-        # `old` only: `repeated_old`'s two rows were both loaded before the check
-        "unique_combination_stg_okta__sso_events_event_id": 1,
+        # `old` and `timeless_twice`: `repeated_old`'s two rows were both loaded before the check,
+        # and `far`'s old row lies ten days from every new row's time, outside the probe (the same
+        # event loaded twice has one time)
+        "unique_combination_stg_okta__sso_events_event_id": 2,
         # one column (published_at) holds a null in the new rows
         "not_null_columns_stg_okta__sso_events": 1,
     }
@@ -120,7 +132,8 @@ def test_since_the_last_check_a_new_row_repeating_an_old_key_fails_and_old_repea
 def test_without_a_last_check_every_row_is_checked(warehouse: Path, dbt_harness: Any) -> None:
     found = failures(warehouse, dbt_harness)
     assert found == {
-        "unique_combination_stg_okta__sso_events_event_id": 2,
+        # repeated_old, old, far, timeless_twice
+        "unique_combination_stg_okta__sso_events_event_id": 4,
         "not_null_columns_stg_okta__sso_events": 1,
     }
 
@@ -132,6 +145,22 @@ def test_new_rows_that_repeat_nothing_pass(warehouse: Path, dbt_harness: Any) ->
         "unique_combination_stg_okta__sso_events_event_id": 0,
         "not_null_columns_stg_okta__sso_events": 0,
     }
+
+
+def test_dbt_s_own_tests_of_a_log_read_the_rows_loaded_since_the_last_check(
+    warehouse: Path, dbt_harness: Any
+) -> None:
+    # `where: __loaded_since__` (macro get_where_subquery): the relationships test of the sign-ins'
+    # app finds only the new sign-in to the unlisted app; by hand (no last check), both
+    selection = "stg_okta__sso_events,test_name:relationships"
+    since = CHECKED_THROUGH.isoformat(sep=" ")
+    for variables, expected in (({"rows_loaded_since": since}, 1), ({}, 2)):
+        dbt_harness.run_dbt(
+            warehouse, "test", "--select", selection, as_of_date=AS_OF_DATE, variables=variables
+        )
+        results = json.loads((warehouse / "dbt_target" / "run_results.json").read_text())
+        [result] = results["results"]
+        assert (result["status"], result["failures"]) == ("warn", expected), variables
 
 
 ASSIGNMENTS_MODEL = "stg_okta__app_users"
