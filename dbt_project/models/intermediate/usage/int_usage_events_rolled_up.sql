@@ -248,9 +248,15 @@ merged as (
         coalesce(keyed.event_detail, kept.event_detail) as event_detail,
         coalesce(keyed.is_successful, kept.is_successful) as is_successful,
         coalesce(keyed.usage_key, kept.usage_key) as usage_key,
-        list_sort(list_concat(
-            coalesce(kept.activity_dates, []), coalesce(keyed.activity_dates, [])
-        )) as activity_dates,
+        -- the days kept and the days read are disjoint and each ascending, and a daily run's
+        -- days come after a row's others: those are joined as they are, not sorted again
+        case
+            when kept.activity_dates is null then keyed.activity_dates
+            when keyed.activity_dates is null then kept.activity_dates
+            when kept.activity_dates[-1] < keyed.activity_dates[1]
+                then list_concat(kept.activity_dates, keyed.activity_dates)
+            else list_sort(list_concat(kept.activity_dates, keyed.activity_dates))
+        end as activity_dates,
         greatest(keyed.loaded_at, kept.loaded_at) as loaded_at
     from keyed
     full outer join kept
