@@ -87,11 +87,7 @@
             count(*) as row_count
         from probed as checked
         semi join new_keys
-            on
-            {%- for column in columns %}
-            checked.{{ column }} is not distinct from new_keys.{{ column }}
-            {{- " and" if not loop.last }}
-            {%- endfor %}
+            on {{ keys_match('checked', 'new_keys', columns) }}
         group by all
         having count(*) > 1
 
