@@ -95,17 +95,24 @@ signs as (
 
 ),
 
+-- one row per application, source and person, with the days of their signs
 evidence as (
 
-    -- one row per application, source and person, with the days of their signs
+    {{ days_merged_by(
+        'signs', ['application_id', 'source_system', 'user_key'], 'evidence_dates'
+    ) }}
+
+),
+
+final as (
+
     select
         application_id,
         source_system,
         user_key,
-        {{ merged_days('evidence_dates') }} as evidence_dates
-    from signs
-    group by application_id, source_system, user_key
+        evidence_dates
+    from evidence
 
 )
 
-select * from evidence
+select * from final
