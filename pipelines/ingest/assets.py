@@ -32,6 +32,7 @@ from pipelines.ingest.gate import (
     with_check,
 )
 from pipelines.ingest.landing import (
+    checkpointed_once,
     ensure_table,
     listed_at,
     load_landing_file,
@@ -224,7 +225,8 @@ def build_source_assets(
 
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
-        with warehouse.get_connection() as con:
+        # The step's loads are checkpointed together, once they are all in.
+        with warehouse.get_connection() as con, checkpointed_once(con):
             plans = listing_plans(
                 con,
                 source,

@@ -15,6 +15,7 @@ from connectors.errors import SourceError
 from data_quality.fingerprint import table_fingerprint, table_hash
 from pipelines.ingest.fingerprints import current_hash, stored_hash
 from pipelines.ingest.landing import (
+    checkpointed_once,
     ensure_table,
     load_landing_file,
     rows_in_window,
@@ -284,3 +285,43 @@ def test_a_load_updates_the_fingerprint_from_its_window_without_hashing_the_hist
         whole.hash_sum + 1,
         whole.hash_xor,
     )
+
+
+def wal_bytes(tmp_path: Path) -> int:
+    wal = tmp_path / "warehouse.duckdb.wal"
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def threshold(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
+
+
+def test_a_steps_loads_are_checkpointed_once_when_they_are_all_in(con, tmp_path: Path) -> None:
+    # A threshold any load crosses: outside the block, each commit checkpoints.
+    con.execute("set checkpoint_threshold = '1KiB'")
+    land(con, tmp_path, APPS, apps("a1", "a2"))
+    assert wal_bytes(tmp_path) == 0
+
+    with checkpointed_once(con):
+        land(con, tmp_path, EVENTS, events(1, 2), hours(0, 4))
+        land(con, tmp_path, APPS, apps("a1", "a2", "a3"), run_id="run-2")
+        assert wal_bytes(tmp_path) > 0, "a load inside the block was checkpointed at its commit"
+
+    assert wal_bytes(tmp_path) == 0
+    assert threshold(con) == "1.0 KiB"
+
+
+def test_a_failed_step_keeps_its_committed_loads_and_the_threshold(tmp_path: Path) -> None:
+    database = tmp_path / "warehouse.duckdb"
+
+    def step(con: duckdb.DuckDBPyConnection) -> None:
+        with checkpointed_once(con):
+            land(con, tmp_path, EVENTS, events(1, 2), hours(0, 4))
+            raise SourceError("test", "the next entity failed")
+
+    with duckdb.connect(str(database)) as con:
+        with pytest.raises(SourceError):
+            step(con)
+        assert threshold(con) == "16.0 MiB"
+    with duckdb.connect(str(database)) as con:
+        assert landed_events(con) == ["e1", "e2"]
