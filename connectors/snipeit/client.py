@@ -12,6 +12,7 @@ from datetime import UTC, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
 import pyarrow as pa
 import requests
 
@@ -20,6 +21,7 @@ from connectors.errors import AuthenticationError, ConfigError, RecordError, Sou
 from connectors.http import HttpConnector, HttpSettings
 from connectors.snipeit.entities import ENTITIES, LICENSE_SEATS, LICENSES
 from connectors.snipeit.records import BadFieldError, license_row, seat_row
+from connectors.snipeit.seats import SeatPage, as_json_objects, decode_page, seat_batch
 from connectors.snipeit.transport import SnipeItHttp, error_text
 
 log = logging.getLogger(__name__)
@@ -137,26 +139,41 @@ class SnipeItConnector(HttpConnector):
         for licenses, where in self._pages(LICENSES_PATH, params):
             yield self._read(licenses, lambda obj: license_row(obj, self._zone), where)
 
-    def _seats(self) -> Iterator[Rows]:
+    def _seats(self) -> Iterator[Rows | pa.RecordBatch]:
+        """Each license's seats, page by page: column-wise when a page holds what Snipe-IT
+        normally sends (`seats`), seat by seat otherwise, naming any unusable field."""
         license_ids = [row["id"] for rows in self._licenses() for row in rows]
         for license_id in license_ids:
             path = f"{LICENSES_PATH}/{license_id}/seats"
             try:
-                for seats, where in self._pages(path, {"order": "asc"}):
+                for seats, where in self._pages(path, {"order": "asc"}, decode=decode_page):
+                    batch = seat_batch(seats, license_id, self._zone)
+                    if batch is not None:
+                        yield batch
+                        continue
                     yield self._read(
-                        seats, lambda obj, owner=license_id: seat_row(obj, owner, self._zone), where
+                        as_json_objects(seats),
+                        lambda obj, owner=license_id: seat_row(obj, owner, self._zone),
+                        where,
                     )
             except _VanishedError as gone:
                 log.warning("snipeit: license %d vanished while being read (%s)", license_id, gone)
 
-    def _pages(self, path: str, params: Mapping[str, Any]) -> Iterator[tuple[list[Any], str]]:
-        """The records of a list not seen before, page by page, until `offset` reaches `total`."""
+    def _pages(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        decode: Callable[[bytes], Any] = msgspec.json.decode,
+    ) -> Iterator[tuple[list[Any], str]]:
+        """The records of a list not seen before, page by page, until `offset` reaches `total`.
+
+        `decode` may read a page into typed records (`seats.SeatPage`), or else plain JSON."""
         offset, page = 0, 0
         seen: set[Any] = set()
         while True:
             page += 1
             query = {**params, "limit": self._page_size, "offset": offset}
-            body, _ = self._http.get_json(path, query, endpoint=path, page=page)
+            body, _ = self._http.get_json(path, query, endpoint=path, page=page, decode=decode)
             where = f"GET {path} page {page}"
             total, records = self._list(body, where)
             fresh = [obj for obj in records if _identity(obj) not in seen]
@@ -175,6 +192,8 @@ class SnipeItConnector(HttpConnector):
 
     def _list(self, body: Any, where: str) -> tuple[int, list[Any]]:
         """`total` and `rows` of a list page; Snipe-IT's errors come with HTTP 200 too."""
+        if isinstance(body, SeatPage):
+            return body.total, body.rows
         said = error_text(body) if isinstance(body, dict) and "rows" not in body else None
         if said is not None:
             raise self._refusal(said, where)
@@ -221,26 +240,35 @@ class SnipeItConnector(HttpConnector):
             raise RecordError(self.source, where, problems)
         return rows
 
-    def _batches(self, pages: Iterable[Rows], entity: Entity) -> Iterator[pa.RecordBatch]:
-        """The rows in batches of `batch_rows` (the last one smaller)."""
-        pending: Rows = []
-        total = 0
-        for rows in pages:
-            pending.extend(rows)
-            while len(pending) >= self._batch_rows:
-                chunk, pending = pending[: self._batch_rows], pending[self._batch_rows :]
-                total += len(chunk)
-                yield pa.RecordBatch.from_pylist(chunk, schema=entity.schema)
-        if pending:
-            total += len(pending)
-            yield pa.RecordBatch.from_pylist(pending, schema=entity.schema)
+    def _batches(
+        self, pages: Iterable[Rows | pa.RecordBatch], entity: Entity
+    ) -> Iterator[pa.RecordBatch]:
+        """The records in batches of `batch_rows` (the last one smaller)."""
+        size, pending, count, total = self._batch_rows, [], 0, 0
+        for page in pages:
+            batch = page if isinstance(page, pa.RecordBatch) else _from_rows(page, entity)
+            pending.append(batch)
+            count += batch.num_rows
+            while count >= size:
+                combined = pa.concat_batches(pending)
+                yield combined.slice(0, size)
+                pending, count, total = [combined.slice(size)], count - size, total + size
+        if count:
+            yield pa.concat_batches(pending)
+            total += count
         log.info("snipeit: read %d %s", total, entity.name)
+
+
+def _from_rows(rows: Rows, entity: Entity) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pylist(rows, schema=entity.schema)
 
 
 def _identity(obj: Any) -> Any:
     """The id a record is de-duplicated on; a record without one is always new."""
     if isinstance(obj, dict) and isinstance(obj.get("id"), (int, str)):
         return obj["id"]
+    if isinstance(obj, msgspec.Struct) and getattr(obj, "id", None) is not None:
+        return obj.id  # type: ignore[attr-defined]
     return object()
 
 
