@@ -355,6 +355,50 @@ def test_gx_is_not_made_to_hash_every_frame_it_validates(warehouse, monkeypatch)
     assert hashed == []
 
 
+def test_a_small_table_reaches_gx_with_only_the_columns_its_checks_read(
+    warehouse, monkeypatch
+) -> None:
+    from data_quality import runner
+
+    create_seats(warehouse)
+    warehouse.execute("alter table marts.seats add column notes varchar default 'wide text'")
+    validated: list[list[str]] = []
+    real = runner._Validator.validate
+
+    def recorded(self, frame, items, index):
+        validated.append(list(frame.columns))
+        return real(self, frame, items, index)
+
+    monkeypatch.setattr(runner._Validator, "validate", recorded)
+    about_columns = Suite(table="seats", key=SEATS.key, checks=SEATS.checks[:4])
+    with_the_table = Suite(
+        table="seats",
+        key=SEATS.key,
+        checks=(
+            *SEATS.checks[:1],
+            Check(
+                "columns",
+                expect(
+                    "ExpectTableColumnsToMatchSet",
+                    column_set=["application_id", "seats", "plan", "unit_price_usd", "cost_usd"],
+                ),
+                True,
+                "Reports read these columns.",
+            ),
+        ),
+    )
+
+    assert validate_table(warehouse, "marts.seats", about_columns).success
+    # each column check's column, and the key that names failing rows; not `notes`, nor the rest
+    assert validated == [["application_id", "seats", "plan"]]
+
+    validated.clear()
+    result = validate_table(warehouse, "marts.seats", with_the_table)
+    # a check of the table's columns sees every column: the unexpected `notes` fails it
+    assert validated == [["application_id", "seats", "plan", "unit_price_usd", "cost_usd", "notes"]]
+    assert not check(result, "columns").success
+
+
 def test_mostly_applies_to_the_whole_table_not_to_each_chunk(warehouse) -> None:
     # GIVEN 2 bad rows out of 10, read in chunks of 2 so that one chunk is entirely bad
     warehouse.execute(
