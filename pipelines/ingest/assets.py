@@ -5,6 +5,7 @@ by UTC day (`pipelines.ingest.partitions`): a run loads the window of its partit
 source's events are read once for the whole range, and the days of the window are replaced in raw.
 """
 
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -30,7 +31,6 @@ from pipelines.ingest.gate import (
     submit_audit,
     with_check,
 )
-from pipelines.ingest.lander import Lander
 from pipelines.ingest.landing import (
     checkpointed_once,
     ensure_table,
@@ -92,20 +92,6 @@ class Delivery:
     landing_file: Path
     rows: int
     validation: Validation[SuiteResult]
-
-
-@dataclass(frozen=True)
-class Landing:
-    """What became of a delivery: loaded (`inserted` new rows, `total` in the table), or refused
-    by its audit and kept in quarantine at `kept`; `counts` are the rows quarantined by check."""
-
-    delivery: Delivery
-    table: str
-    result: SuiteResult
-    counts: dict[str, int]
-    kept: Path | None = None
-    inserted: int = 0
-    total: int = 0
 
 
 def build_source_assets(
@@ -172,10 +158,11 @@ def build_source_assets(
         failures: list[SourceError] = []
         refused: list[str] = []
 
-        def land(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> Landing:
-            """Load `delivery` if its audit passed, else refuse it (on the lander's thread: the
-            step's thread reports the outcome, `report`)."""
-            entity = delivery.entity
+        def land(
+            con: duckdb.DuckDBPyConnection, delivery: Delivery
+        ) -> Iterator[dg.MaterializeResult]:
+            """Load `delivery` if its audit passed (its materialization), else refuse it."""
+            entity, key = delivery.entity, delivery.key
             table = raw_table(source, entity)
             where = Where(context.run_id, source, entity.name, table)
             result = audit_delivery(
@@ -194,7 +181,20 @@ def build_source_assets(
                     audit.paths.quarantine / source / entity.name / f"{context.run_id}.parquet",
                 )
                 counts = quarantine_failures(con, where, result.checks)
-                return Landing(delivery, table, result, dict(counts), kept=kept)
+                refused.append(blocked_message(result, kept))
+                context.log.error(refused[-1])
+                context.log.error(f"{table}: quarantined {dict(counts)}")
+                context.log_event(
+                    dg.AssetObservation(
+                        asset_key=key,
+                        metadata={
+                            "refused": True,
+                            "quarantine": dg.MetadataValue.json(dict(counts)),
+                            "quarantined_file": dg.MetadataValue.path(str(kept)),
+                        },
+                    )
+                )
+                return
             inserted, total = load_landing_file(
                 con, delivery.landing_file, table, entity, delivery.window
             )
@@ -204,53 +204,29 @@ def build_source_assets(
                 )
             counts = quarantine_failures(con, where, result.failures)
             delivery.landing_file.unlink()
-            return Landing(delivery, table, result, dict(counts), inserted=inserted, total=total)
-
-        def report(landing: Landing) -> Iterator[dg.MaterializeResult]:
-            """Log what became of a delivery; its materialization if it was loaded."""
-            delivery, table, result = landing.delivery, landing.table, landing.result
-            if landing.kept is not None:
-                refused.append(blocked_message(result, landing.kept))
-                context.log.error(refused[-1])
-                context.log.error(f"{table}: quarantined {landing.counts}")
-                context.log_event(
-                    dg.AssetObservation(
-                        asset_key=delivery.key,
-                        metadata={
-                            "refused": True,
-                            "quarantine": dg.MetadataValue.json(landing.counts),
-                            "quarantined_file": dg.MetadataValue.path(str(landing.kept)),
-                        },
-                    )
-                )
-                return
             for check in result.failures:
                 context.log.warning(check.describe(table))
             context.log.info(
-                f"{table}: extracted {delivery.rows} rows, {landing.inserted} new,"
-                f" {landing.total} in table; {len(result.checks)} raw checks in"
-                f" {result.duration_s:.2f} s"
+                f"{table}: extracted {delivery.rows} rows, {inserted} new, {total} in table;"
+                f" {len(result.checks)} raw checks in {result.duration_s:.2f} s"
             )
-            metadata = load_metadata(
-                delivery.rows, landing.inserted, landing.total, delivery.window, landing.counts
-            )
+            metadata = load_metadata(delivery.rows, inserted, total, delivery.window, counts)
             metadata["raw_checks_seconds"] = result.duration_s
-            yield dg.MaterializeResult(asset_key=delivery.key, metadata=metadata)
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
-        def land_audited(lander: Lander, *, wait: bool) -> Iterator[dg.MaterializeResult]:
-            """Report the deliveries landed so far, in extraction order (all with `wait`)."""
-            for landing in lander.landed(wait=wait):
-                yield from report(landing)
+        auditing: deque[Delivery] = deque()
+
+        def land_audited(
+            con: duckdb.DuckDBPyConnection, *, wait: bool
+        ) -> Iterator[dg.MaterializeResult]:
+            """Land the deliveries whose audit is over, in extraction order (all with `wait`)."""
+            while auditing and (wait or auditing[0].validation.done()):
+                yield from land(con, auditing.popleft())
 
         # One connection for the step: opening the warehouse, and checkpointing it on close,
         # cost about 0.1 s each time, twice per entity. Steps run one at a time (in process).
-        # The step's loads are checkpointed together, once they are all in; the lander makes them
-        # on a thread of its own while this one extracts.
-        with (
-            warehouse.get_connection() as con,
-            checkpointed_once(con),
-            Lander(con) as lander,
-        ):
+        # The step's loads are checkpointed together, once they are all in.
+        with warehouse.get_connection() as con, checkpointed_once(con):
             plans = listing_plans(
                 con,
                 source,
@@ -291,12 +267,12 @@ def build_source_assets(
                 except AuthenticationError as error:
                     # Every entity of the source uses one credential: stop at the first refusal,
                     # once the deliveries extracted before it are landed.
-                    yield from land_audited(lander, wait=True)
+                    yield from land_audited(con, wait=True)
                     raise permanent_failure([str(error)]) from error
                 except SourceError as error:
                     # The other entities still land; this one keeps its last good data.
                     if isinstance(error, RecordError):
-                        counts = lander.call(quarantine_problems, where, error.problems)
+                        counts = quarantine_problems(con, where, error.problems)
                         context.log.error(f"{table}: quarantined bad records {dict(counts)}")
                     context.log.error(f"{table} keeps its last good data: {error}")
                     failures.append(error)
@@ -304,13 +280,13 @@ def build_source_assets(
                 except Exception:
                     # Anything else stops the source too, as it did before deliveries overlapped:
                     # the deliveries extracted before it still land.
-                    yield from land_audited(lander, wait=True)
+                    yield from land_audited(con, wait=True)
                     raise
                 validation = submit_audit(landing_file, source, entity)
                 delivery = Delivery(key, entity, entity_window, landing_file, rows, validation)
-                lander.submit(land, delivery)
-                yield from land_audited(lander, wait=False)
-            yield from land_audited(lander, wait=True)
+                auditing.append(delivery)
+                yield from land_audited(con, wait=False)
+            yield from land_audited(con, wait=True)
         if refused or any(failure.permanent for failure in failures):
             raise permanent_failure(refused + [str(failure) for failure in failures])
         if failures:
