@@ -7,7 +7,7 @@ into `raw.<source>__<entity>` in one transaction, so a failed extraction leaves 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
@@ -96,3 +96,19 @@ class Connector(Protocol):
         Raises `SourceError` (or a subclass) with the source, record and field when it cannot read.
         """
         ...
+
+
+def in_batches_of(size: int, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """`batches` again as batches of `size` rows, the last one smaller: a consumer's memory is
+    bounded by `size`, whatever the size of the vendor's pages."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= size:
+            combined = pa.concat_batches(pending)
+            yield combined.slice(0, size)
+            pending, count = [combined.slice(size)], count - size
+    if count:
+        yield pa.concat_batches(pending)

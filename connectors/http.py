@@ -455,3 +455,14 @@ class HttpConnector:
 
     def close(self) -> None:
         self._http.close()
+
+
+def decode_typed(decoder: msgspec.json.Decoder, body: bytes) -> Any:
+    """A page as `decoder`'s types (structs holding only the fields landed, the fast path); as
+    plain JSON values if it does not have them, for the careful, record-by-record reading that
+    names what is wrong. Either every item is a struct or none is. Raises `msgspec.DecodeError`
+    (a `ValueError`) if the body is not JSON at all."""
+    try:
+        return decoder.decode(body)
+    except msgspec.ValidationError:
+        return msgspec.json.decode(body)

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from connectors.base import Entity
 from connectors.google.records import BadFieldError
+from connectors.http import decode_typed
 
 # RFC 3339 as Google writes it; Arrow reads exactly these as `datetime.fromisoformat` does.
 _GOOGLE_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
@@ -82,14 +83,8 @@ _NO_ACTOR = Actor()
 
 
 def decode_page(body: bytes) -> Any:
-    """A page as a `Page`; as plain JSON values if it does not have its types.
-
-    Raises `msgspec.DecodeError` (a `ValueError`) if the body is not JSON at all.
-    """
-    try:
-        return _PAGE.decode(body)
-    except msgspec.ValidationError:
-        return msgspec.json.decode(body)
+    """A page as a `Page`; as plain JSON values if it does not have its types."""
+    return decode_typed(_PAGE, body)
 
 
 def activity_batch(

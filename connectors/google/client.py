@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import requests
 
-from connectors.base import Entity, Window
+from connectors.base import Entity, Window, in_batches_of
 from connectors.errors import ConfigError, RecordError, SourceError
 from connectors.google.activities import Page, activity_batch, decode_page
 from connectors.google.auth import (
@@ -308,19 +308,10 @@ class GoogleWorkspaceConnector(HttpConnector):
         self, batches: Iterable[pa.RecordBatch], entity: Entity
     ) -> Iterator[pa.RecordBatch]:
         """The records again in batches of `batch_rows` (the last one smaller)."""
-        pending: list[pa.RecordBatch] = []
-        count, total = 0, 0
-        for batch in batches:
-            pending.append(batch)
-            count += batch.num_rows
-            while count >= self._batch_rows:
-                combined = pa.concat_batches(pending)
-                yield combined.slice(0, self._batch_rows)
-                pending, count = [combined.slice(self._batch_rows)], count - self._batch_rows
-                total += self._batch_rows
-        if count:
-            yield pa.concat_batches(pending)
-            total += count
+        total = 0
+        for batch in in_batches_of(self._batch_rows, batches):
+            total += batch.num_rows
+            yield batch
         log.info("google: read %d %s", total, entity.name)
 
 

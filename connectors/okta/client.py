@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import requests
 
-from connectors.base import Entity, Window
+from connectors.base import Entity, Window, in_batches_of
 from connectors.errors import ConfigError, RecordError, SourceError
 from connectors.http import (
     HttpConnector,
@@ -453,17 +453,10 @@ class OktaConnector(HttpConnector):
         self, batches: Iterable[pa.RecordBatch], entity: Entity
     ) -> Iterator[pa.RecordBatch]:
         """The records again in batches of `batch_rows` (the last one smaller)."""
-        size, pending, count, total = self._batch_rows, [], 0, 0
-        for batch in batches:
-            pending.append(batch)
-            count += batch.num_rows
-            while count >= size:
-                combined = pa.concat_batches(pending)
-                yield combined.slice(0, size)
-                pending, count, total = [combined.slice(size)], count - size, total + size
-        if count:
-            yield pa.concat_batches(pending)
-            total += count
+        total = 0
+        for batch in in_batches_of(self._batch_rows, batches):
+            total += batch.num_rows
+            yield batch
         log.info("okta: read %d %s", total, entity.name)
 
 

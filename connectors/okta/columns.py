@@ -2,9 +2,9 @@
 
 Both decode a page into msgspec structs and build Arrow columns from them, and both must land
 exactly what the careful, record-by-record reading (`records`) lands, or else step aside for it.
-The checks that decide this live here once: a page that does not have the structs' types is
-decoded as plain JSON, and a timestamp column is taken only if every value is one that
-`records.parse_time` reads the same way.
+A page that does not have the structs' types is decoded as plain JSON (`connectors.http.
+decode_typed`, which Google's and Snipe-IT's readings use too), and a timestamp column is taken
+only if every value is one that `records.parse_time` reads the same way (`okta_times`).
 """
 
 from __future__ import annotations
@@ -22,18 +22,6 @@ _OKTA_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
 # reads on (year 0 or 10000) but `records.parse_time` fails.
 _FIRST_MOMENT = datetime.min
 _LAST_MOMENT = datetime.max
-
-
-def decode_typed(decoder: msgspec.json.Decoder, body: bytes) -> list[Any]:
-    """A page as `decoder`'s structs; as plain JSON values if it does not have their types.
-
-    Either every item is a struct or none is. Raises `msgspec.DecodeError` (a `ValueError`) if
-    the body is not JSON at all.
-    """
-    try:
-        return decoder.decode(body)
-    except msgspec.ValidationError:
-        return msgspec.json.decode(body)
 
 
 def as_json_objects(items: list[Any]) -> list[Any]:

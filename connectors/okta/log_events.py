@@ -14,7 +14,8 @@ from typing import Any
 import msgspec
 import pyarrow as pa
 
-from connectors.okta.columns import decode_typed, okta_times
+from connectors.http import decode_typed
+from connectors.okta.columns import okta_times
 from connectors.okta.entities import SSO_EVENTS
 
 

@@ -16,7 +16,7 @@ import msgspec
 import pyarrow as pa
 import requests
 
-from connectors.base import Entity, Window
+from connectors.base import Entity, Window, in_batches_of
 from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
 from connectors.http import HttpConnector, HttpSettings
 from connectors.snipeit.entities import ENTITIES, LICENSE_SEATS, LICENSES
@@ -244,18 +244,13 @@ class SnipeItConnector(HttpConnector):
         self, pages: Iterable[Rows | pa.RecordBatch], entity: Entity
     ) -> Iterator[pa.RecordBatch]:
         """The records in batches of `batch_rows` (the last one smaller)."""
-        size, pending, count, total = self._batch_rows, [], 0, 0
-        for page in pages:
-            batch = page if isinstance(page, pa.RecordBatch) else _from_rows(page, entity)
-            pending.append(batch)
-            count += batch.num_rows
-            while count >= size:
-                combined = pa.concat_batches(pending)
-                yield combined.slice(0, size)
-                pending, count, total = [combined.slice(size)], count - size, total + size
-        if count:
-            yield pa.concat_batches(pending)
-            total += count
+        batches = (
+            page if isinstance(page, pa.RecordBatch) else _from_rows(page, entity) for page in pages
+        )
+        total = 0
+        for batch in in_batches_of(self._batch_rows, batches):
+            total += batch.num_rows
+            yield batch
         log.info("snipeit: read %d %s", total, entity.name)
 
 

@@ -18,6 +18,7 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from connectors.http import decode_typed
 from connectors.snipeit.entities import LICENSE_SEATS
 
 # The wall-clock timestamps Snipe-IT writes (`Helper::getFormattedDateObject`), without a zone.
@@ -68,12 +69,8 @@ _PAGE = msgspec.json.Decoder(SeatPage)
 
 def decode_page(body: bytes) -> Any:
     """A page as a `SeatPage`; as plain JSON if it does not have its types (an error Snipe-IT
-    answers with HTTP 200, a field sent as text). Raises `msgspec.DecodeError` (a `ValueError`)
-    if the body is not JSON at all."""
-    try:
-        return _PAGE.decode(body)
-    except msgspec.ValidationError:
-        return msgspec.json.decode(body)
+    answers with HTTP 200, a field sent as text)."""
+    return decode_typed(_PAGE, body)
 
 
 def as_json_objects(seats: list[Any]) -> list[Any]:
