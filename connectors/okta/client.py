@@ -24,6 +24,7 @@ from connectors.http import (
     HttpSettings,
     HttpSource,
     NotFoundError,
+    as_json_objects,
     first_path_segments,
 )
 from connectors.okta.app_users import (
@@ -32,7 +33,6 @@ from connectors.okta.app_users import (
     app_users_batch,
     decode_app_user_page,
 )
-from connectors.okta.columns import as_json_objects
 from connectors.okta.entities import (
     APP_USER_CHANGES,
     APP_USERS,

@@ -10,9 +10,7 @@ only if every value is one that `records.parse_time` reads the same way (`okta_t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -22,11 +20,6 @@ _OKTA_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$"
 # reads on (year 0 or 10000) but `records.parse_time` fails.
 _FIRST_MOMENT = datetime.min
 _LAST_MOMENT = datetime.max
-
-
-def as_json_objects(items: list[Any]) -> list[Any]:
-    """Decoded structs back as JSON objects under Okta's field names, for the careful reading."""
-    return msgspec.to_builtins(items)
 
 
 def okta_times(values: pa.Array) -> pa.Array | None:

@@ -18,10 +18,10 @@ import requests
 
 from connectors.base import Entity, Window, in_batches_of
 from connectors.errors import AuthenticationError, ConfigError, RecordError, SourceError
-from connectors.http import HttpConnector, HttpSettings
+from connectors.http import HttpConnector, HttpSettings, as_json_objects
 from connectors.snipeit.entities import ENTITIES, LICENSE_SEATS, LICENSES
 from connectors.snipeit.records import BadFieldError, license_row, seat_row
-from connectors.snipeit.seats import SeatPage, as_json_objects, decode_page, seat_batch
+from connectors.snipeit.seats import SeatPage, decode_page, seat_batch
 from connectors.snipeit.transport import SnipeItHttp, error_text
 
 log = logging.getLogger(__name__)

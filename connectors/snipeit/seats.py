@@ -73,11 +73,6 @@ def decode_page(body: bytes) -> Any:
     return decode_typed(_PAGE, body)
 
 
-def as_json_objects(seats: list[Any]) -> list[Any]:
-    """Decoded seats back as JSON objects, for the careful reading."""
-    return msgspec.to_builtins(seats)
-
-
 def seat_batch(seats: list[Any], license_id: int, zone: tzinfo) -> pa.RecordBatch | None:
     """`Seat`s of `license_id` as a `license_seats` batch; None unless the careful reading would
     land exactly the same, which it then does, naming what is wrong if anything is."""

@@ -12,9 +12,10 @@ from snipeit_org import build_instance, by_key, connectors, read, serving
 
 import connectors.snipeit.client as snipeit_client
 from connectors.errors import RecordError
+from connectors.http import as_json_objects
 from connectors.snipeit.entities import LICENSE_SEATS
 from connectors.snipeit.records import seat_row
-from connectors.snipeit.seats import SeatPage, as_json_objects, decode_page, seat_batch
+from connectors.snipeit.seats import SeatPage, decode_page, seat_batch
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -134,11 +135,11 @@ def test_a_page_written_otherwise_is_read_seat_by_seat(odd: dict):
         pytest.param({"updated_at": {"datetime": "2026-02-30 10:00:00"}}, "updated_at.datetime"),
     ],
 )
-def test_a_bad_seat_is_refused_by_name_not_landed_column_wise(instance, clock, odd, field):
+def test_a_bad_seat_is_refused_by_name_not_landed_column_wise(odd, field):
     decoded = decode_page(page(seat(), seat(**odd)))
     assert seat_batch(decoded.rows, 2, UTC) is None
 
-    # Through the connector: the careful reading names the seat and the field.
+    # The connector's careful reading of the page it stepped aside from names the seat and field.
     connector = snipeit_client.SnipeItConnector("http://127.0.0.1:9", "token")
     with pytest.raises(RecordError) as refused:
         connector._read(as_json_objects(decoded.rows), lambda obj: seat_row(obj, 2, UTC), "page 1")
