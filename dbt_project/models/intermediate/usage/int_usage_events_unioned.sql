@@ -1,3 +1,8 @@
+{#- A view: a step of the one computation int_application_user_activity materializes. Written
+    as a table, its 1 to 1.5 million rows (scale L) were written, read back and tested again
+    each day; its logic is pinned by its unit tests, its grain by days_merged_by. -#}
+{{ config(materialized='view') }}
+
 with
 
 events as (
