@@ -169,14 +169,15 @@ emulated event logs hold nothing published later: the full refresh reads its aud
 hours, the daily refresh the 24 hours since and, again, those six (a daily run re-reads the day
 before for late events). Until 2026-11-30 the logs held every day whole, and the daily refresh read
 48 hours, 24 of them again, of which only its own audit date, a Saturday, was new. It keeps the Okta
-assignment listing of the full refresh, as every daily refresh does while the listing is younger
-than `relist_days` (7 by default), and reads the assignment changes since it instead; the weekly
-re-list reads the listing again (about 9 s of Okta's step at L against the emulator; 37 minutes at
-Okta's published rate limit, which the emulators do not apply in this benchmark). Each refresh is a
-child process (`python -m pipelines.cli refresh`) whose whole process tree (dbt's processes
-included) is measured. The floor, `benchmarks/floor.sql`, computes the headline marts with DuckDB
-alone from the raw tables exported as Parquet after each refresh; its business rules are simplified
-(see the script), so its headline totals are shown beside the pipeline's.
+assignment and user listings of the full refresh, as every daily refresh does while a listing is
+younger than `relist_days` (7 by default), and reads the changes since them instead (none in the
+sample org); the weekly re-list reads the listings again (about 9 s and 1 s of Okta's step at L
+against the emulator; 37 minutes and one at Okta's published rate limits, which the emulators do
+not apply in this benchmark). Measurements before 2026-11-30 22:00 UTC listed the users daily.
+Each refresh is a child process (`python -m pipelines.cli refresh`) whose whole process tree (dbt's
+processes included) is measured. The floor, `benchmarks/floor.sql`, computes the headline marts
+with DuckDB alone from the raw tables exported as Parquet after each refresh; its business rules
+are simplified (see the script), so its headline totals are shown beside the pipeline's.
 
 The sample company is generated in memory each run (numpy, seconds even at M) and its sign-ins are
 drawn per request by the emulators: there is no generated dataset on disk to cache beyond the

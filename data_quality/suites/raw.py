@@ -123,6 +123,7 @@ OKTA_OUTCOMES = ["SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", 
 #: The checks an entity adds to its core, by raw table name.
 EXTRA_CHECKS: dict[str, tuple[Check, ...]] = {
     "okta__users": (one_of("status", OKTA_USER_STATUSES),),
+    "okta__user_changes": (one_of("status", OKTA_USER_STATUSES),),
     "okta__apps": (one_of("status", ["ACTIVE", "INACTIVE"]),),
     "okta__sso_events": (not_in_future("published"), one_of("outcome_result", OKTA_OUTCOMES)),
     "graph__subscribed_skus": (

@@ -6,7 +6,7 @@
     (
         exists (
             select 1
-            from {{ ref('stg_okta__users') }} as service_okta_users
+            from {{ ref('int_okta_users_replayed') }} as service_okta_users
             where
                 lower(coalesce(service_okta_users.email, service_okta_users.okta_login))
                 = {{ user_key }}

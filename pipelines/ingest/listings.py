@@ -1,11 +1,12 @@
-"""Listings kept for days, with the changes since replayed onto them (Okta's assignments).
+"""Listings kept for days, with the changes since replayed onto them (Okta's assignments, users).
 
 Listing every Okta application's users costs a request per 500 assignments: 3,664 requests at
 50,000 employees, 37 minutes at Okta's 100 requests a minute, for a list that changes by a few
-hundred rows a day. So a daily refresh keeps the listing raw holds while it is younger than the
-source's `relist_days` (default 7), and reads instead the System Log's changes since that listing
-began (`Entity.replays_onto`); dbt replays them onto it. A full refresh, a first load, or a listing
-too old lists again.
+hundred rows a day; the users' listing, 252 requests for a few dozen changed users. So a daily
+refresh keeps a listing raw holds while it is younger than the source's `relist_days` (default
+7), and reads instead the changes since that listing began (`Entity.replays_onto`: the System
+Log's assignment changes, the users updated since); dbt replays them onto it. A full refresh, a
+first load, or a listing too old lists again.
 
 The changes are read from the start of the listing raw holds before this run, even when this run
 lists again: raw keeps that listing if the new one fails its audit or its extraction, and the

@@ -4,14 +4,12 @@ assignment changes.
 It reproduces what a client of the real API meets: `Authorization: SSWS <token>` (401 `E0000011`
 otherwise), cursor pagination with `limit` and a `Link: <...>; rel="next"` header carrying
 `after`, Okta's page-size maxima, the users list leaving DEPROVISIONED users out unless filtered
-for, System Log bounded queries (`since` + `until`, finite pages) and polling queries (no `until`,
-a next link forever) filtered by `eventType eq "..."` (sign-ins, or the assignment changes
-`application.user_membership.add` / `.remove`, joined by `or`), the `X-Rate-Limit-*` headers and
-429 `E0000047` per rate-limit bucket, and Okta's error object. Faults are injected through
-`faults` (see `server.Fault`).
-
-    with OktaEmulator(company, token="...") as okta:
-        connector = OktaConnector(okta.base_url, "...")
+for (`status eq "..."`) and filtered by `lastUpdated gt "..."` (alone or joined to the status by
+`and`), System Log bounded queries (`since` + `until`, finite pages) and polling queries (no
+`until`, a next link forever) filtered by `eventType eq "..."` (sign-ins, or the assignment
+changes `application.user_membership.add` / `.remove`, joined by `or`), the `X-Rate-Limit-*`
+headers and 429 `E0000047` per rate-limit bucket, and Okta's error object. Faults are injected
+through `faults` (see `server.Fault`).
 """
 
 from __future__ import annotations
@@ -52,6 +50,7 @@ PAGE_LIMITS = {"users": (200, 200), "apps": (20, 200), "app_users": (50, 500), "
 
 _APP_USERS_PATH = re.compile(r"^/api/v1/apps/([^/]+)/users$")
 _FILTER_EQ = re.compile(r'^\s*(\w+)\s+eq\s+"([^"]*)"\s*$')
+_UPDATED_AFTER = re.compile(r'^\s*lastUpdated\s+gt\s+"([^"]*)"\s*$')
 _EVENT_TYPE_EQ = r'eventType\s+eq\s+"([^"]*)"'
 _EVENT_TYPES_FILTER = re.compile(rf"^\s*{_EVENT_TYPE_EQ}(?:\s+or\s+{_EVENT_TYPE_EQ})*\s*$")
 _STREAM_CACHE_SIZE = 32
@@ -146,6 +145,7 @@ class OktaEmulator(EmulatorServer):
         self._logins = dict(zip(user_ids, users.column("profile_login").to_pylist(), strict=True))
         self._app_user_texts: pa.Array | None = None  # rendered on the first request
         self._user_texts: dict[str, str] = {}  # each user's, rendered on its first request
+        self._user_updated: list[datetime] | None = None  # each user's lastUpdated, when asked
         self._app_user_texts_lock = threading.Lock()
         names = {
             user_id: " ".join(part for part in (first, last) if part)
@@ -213,11 +213,22 @@ class OktaEmulator(EmulatorServer):
     # -- lists ------------------------------------------------------------------------------
 
     def _list_users(self, params: dict[str, str], overlap: bool) -> Reply:
+        status, updated_after = _parse_user_filter(params.get("filter") or "")
         listing = self._users_listed
-        if params.get("filter"):
-            _, value = _parse_filter(params["filter"], allowed="status")
-            listing = self._users_by_status.get(value, _Listing(self._users, [], []))
+        if status is not None:
+            listing = self._users_by_status.get(status, _Listing(self._users, [], []))
+        if updated_after is not None:
+            updated = self._users_updated()
+            listing = listing.where(lambda index: updated[index] > updated_after)
         return self._list("/api/v1/users", params, listing, "users", self._user_text, overlap)
+
+    def _users_updated(self) -> list[datetime]:
+        """Each user's `lastUpdated` (`_user_json`: the payload's, else activated, else created),
+        worked out on the first request that filters by it."""
+        if self._user_updated is None:
+            columns = self._users.select(["payload", "activated", "created"]).to_pylist()
+            self._user_updated = [_last_updated(row) for row in columns]
+        return self._user_updated
 
     def _user_text(self, row: dict[str, Any]) -> str:
         """A user's JSON (`_user_json`), rendered on its first request only.
@@ -542,6 +553,7 @@ class _Listing:
 
     def __init__(self, table: pa.Table, keys: list[str], indices: list[int]) -> None:
         self._table = table
+        self._all_keys = keys
         self._indices = indices
         self._keys = [keys[i] for i in indices]
         self._position = {k: position for position, k in enumerate(self._keys)}
@@ -549,6 +561,10 @@ class _Listing:
     def page(self, after: str | None, limit: int, overlap: bool) -> tuple[list[dict], str | None]:
         chosen, next_after = self.select(after, limit, overlap)
         return (self._table.take(chosen).to_pylist() if chosen else []), next_after
+
+    def where(self, keep: Callable[[int], bool]) -> _Listing:
+        """The rows of this listing, in its order, whose position in the table `keep` accepts."""
+        return _Listing(self._table, self._all_keys, [i for i in self._indices if keep(i)])
 
     def select(self, after: str | None, limit: int, overlap: bool) -> tuple[list[int], str | None]:
         """The positions in the table of the page's rows, and the next page's cursor (if any)."""
@@ -584,13 +600,30 @@ def _limit(params: Mapping[str, str], default: int, maximum: int) -> int:
         ) from None
 
 
-def _parse_filter(expression: str, *, allowed: str, code: str = "E0000001") -> tuple[str, str]:
-    match = _FILTER_EQ.match(expression)
-    if match is None or match.group(1) != allowed:
-        raise _BadRequestError(
-            code, f"Invalid filter '{expression}' (emulator: only {allowed} eq \"...\")"
-        )
-    return match.group(1), match.group(2)
+def _parse_user_filter(expression: str) -> tuple[str | None, datetime | None]:
+    """The status and the `lastUpdated gt` instant a users filter asks for, each optional:
+    `status eq "..."`, `lastUpdated gt "..."`, or both joined by `and`."""
+    status = updated_after = None
+    clauses = expression.split(" and ") if expression.strip() else []
+    for clause in clauses:
+        if (match := _FILTER_EQ.match(clause)) and match.group(1) == "status" and status is None:
+            status = match.group(2)
+        elif (match := _UPDATED_AFTER.match(clause)) and updated_after is None:
+            updated_after = _parse_time("lastUpdated", match.group(1))
+        else:
+            raise _BadRequestError(
+                "E0000001",
+                f"Invalid filter '{expression}' (emulator: status eq \"...\", lastUpdated gt"
+                ' "..." or both joined by and)',
+            )
+    return status, updated_after
+
+
+def _last_updated(row: Mapping[str, Any]) -> datetime:
+    payload = json.loads(row["payload"]) if row.get("payload") else {}
+    if payload.get("lastUpdated"):
+        return _parse_time("lastUpdated", payload["lastUpdated"])
+    return row["activated"] or row["created"]
 
 
 def _parse_event_types(expression: str) -> frozenset[str]:

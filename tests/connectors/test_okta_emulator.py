@@ -80,6 +80,24 @@ def test_the_users_list_leaves_deprovisioned_users_out_unless_filtered_for(org, 
     assert len(listed) + len(deprovisioned) == org.okta_users.num_rows
 
 
+def test_the_users_list_filters_by_last_update_alone_or_with_the_status(org, okta):
+    # the org's users were last updated when activated, a day apart
+    since = org.okta_users.column("activated")[50].as_py()
+    after = f'lastUpdated gt "{since.isoformat()}Z"'
+
+    listed = get(okta, "/api/v1/users", limit=3, filter=after)
+    rest = requests.get(listed.links["next"]["url"], headers=AUTH, timeout=5).json()
+    gone = get(okta, "/api/v1/users", filter=f'status eq "DEPROVISIONED" and {after}').json()
+
+    later = org.okta_users.slice(51).to_pylist()
+    assert [user["id"] for user in listed.json() + rest] == [
+        user["id"] for user in later if user["status"] != "DEPROVISIONED"
+    ]
+    assert [user["id"] for user in gone] == [
+        user["id"] for user in later if user["status"] == "DEPROVISIONED"
+    ]
+
+
 def test_objects_carry_okta_field_names(okta):
     user = get(okta, "/api/v1/users", limit=1).json()[0]
     app = get(okta, "/api/v1/apps", limit=1).json()[0]
@@ -133,6 +151,16 @@ def test_log_pages_resume_one_event_stream_instead_of_replaying_it(org, okta):
         pytest.param("/api/v1/logs", {"until": "yesterday"}, 400, "E0000001", id="bad-until"),
         pytest.param("/api/v1/logs", {"filter": "severity eq 1"}, 400, "E0000053", id="bad-filter"),
         pytest.param("/api/v1/users", {"after": "00uNOPE"}, 400, "E0000001", id="bad-cursor"),
+        pytest.param(
+            "/api/v1/users", {"filter": 'type eq "x"'}, 400, "E0000001", id="bad-users-filter"
+        ),
+        pytest.param(
+            "/api/v1/users",
+            {"filter": 'lastUpdated gt "soon"'},
+            400,
+            "E0000001",
+            id="bad-last-updated",
+        ),
     ],
 )
 def test_bad_requests_get_okta_error_objects(okta, path, params, status, code):

@@ -110,6 +110,30 @@ def test_deprovisioned_users_are_read_although_okta_lists_them_only_on_request(
     assert filters == {None, 'status eq "DEPROVISIONED"'}
 
 
+def test_user_changes_are_the_users_updated_since_the_window_began_deprovisioned_too(
+    org, okta, make_connector
+):
+    # GIVEN users updated (here: activated) a day apart; a window beginning 5 minutes after user
+    # 40's update, less than the margin the connector keeps for a clock ahead of Okta's
+    user = org.okta_users.to_pylist()
+    since = user[40]["activated"] + timedelta(minutes=5)
+    everyone = by_key(read(make_connector(), "users"), USERS.key)
+    okta.clear_requests()
+
+    changed = read(make_connector(), "user_changes", Window(since, since + timedelta(days=1)))
+
+    # THEN exactly the users updated since 10 minutes before the window: 40 and after, the
+    # deprovisioned among them too (Okta lists those only when a filter names their status)
+    later = {(row["id"],) for row in user[40:]}
+    assert set(by_key(changed, USERS.key)) == later
+    assert any(everyone[key]["status"] == "DEPROVISIONED" for key in later)
+    # AND each in the very row the whole listing reads
+    assert by_key(changed, USERS.key) == {key: everyone[key] for key in later}
+    updated = f'lastUpdated gt "{client.format_time(since - client.USER_CHANGES_MARGIN)}"'
+    filters = {r.params.get("filter") for r in okta.requests if r.path == "/api/v1/users"}
+    assert filters == {updated, f'status eq "DEPROVISIONED" and {updated}'}
+
+
 def test_the_next_pages_of_users_are_requested_while_this_one_is_read(org, okta, make_connector):
     # GIVEN pages of 3 users, handed over a page at a time
     users = make_connector(page_size=3, batch_rows=3).extract("users")
@@ -205,6 +229,7 @@ def test_batches_stay_within_batch_rows_so_memory_does_not_grow_with_the_org(mak
     [
         pytest.param("groups", None, "okta has no entity 'groups'", id="unknown-entity"),
         pytest.param("sso_events", None, "pass a Window", id="events-without-window"),
+        pytest.param("user_changes", None, "pass a Window", id="user-changes-without-window"),
     ],
 )
 def test_a_request_the_connector_cannot_serve_is_refused_before_any_call(

@@ -15,8 +15,10 @@ import pytest
 from okta_org import TOKEN, UNLIMITED, by_key, read
 
 from connectors.base import Window
+from connectors.okta import client
 from connectors.okta.client import OktaConnector
 from connectors.okta.entities import APP_USER_CHANGES, ENTITIES, SSO_EVENTS
+from connectors.okta.records import parse_time
 from sample_company.company import Company, generate
 from sample_company.emulators.okta import OktaEmulator
 
@@ -76,3 +78,22 @@ def test_the_assignment_changes_of_a_month_are_read_back_exactly(company, connec
     )
     assert table.num_rows > 0
     assert by_key(table, APP_USER_CHANGES.key) == by_key(expected, APP_USER_CHANGES.key)
+
+
+def test_the_users_updated_since_a_moment_are_read_back_as_the_listing_reads_them(connector):
+    users = read(connector, "users")
+    listed = by_key(users, KEYS["users"])
+    updated = {
+        (row["id"],): parse_time(json.loads(row["payload"])["lastUpdated"])
+        for row in users.to_pylist()
+    }
+    since = sorted(updated.values())[len(updated) // 2]
+
+    table = read(connector, "user_changes", Window(since, since + timedelta(days=1)))
+
+    # the connector reads from USER_CHANGES_MARGIN earlier, for clocks
+    expected = {
+        key: row for key, row in listed.items() if updated[key] > since - client.USER_CHANGES_MARGIN
+    }
+    assert 0 < len(expected) < len(listed)
+    assert by_key(table, KEYS["users"]) == expected

@@ -38,22 +38,32 @@ def test_events_come_first_then_the_inventories_raw_holds_most_of() -> None:
     land_rows(con, "app_users", 200)
     land_rows(con, "sso_events", 5000)
     land_rows(con, "app_user_changes", 500)
+    land_rows(con, "user_changes", 5)
 
     order = extraction_order(con, "okta", list(BY_KEY), BY_KEY)
 
-    # the changes replayed onto the assignments come last, however many: read after the listing,
+    # the changes replayed onto the listings come last, however many: read after their listing,
     # they cover the time it took
-    assert names(order) == ["sso_events", "app_users", "users", "apps", "app_user_changes"]
+    assert names(order) == [
+        "sso_events",
+        "app_users",
+        "users",
+        "apps",
+        "app_user_changes",
+        "user_changes",
+    ]
 
 
 def test_a_first_load_and_ties_keep_the_declaration_order() -> None:
     con = duckdb.connect()
     declared = [entity.name for entity in ENTITIES if entity.kind != "events"]
+    declared.remove("user_changes")
     declared.remove("app_user_changes")
 
     assert names(extraction_order(con, "okta", list(BY_KEY), BY_KEY)) == [
         "sso_events",
         *declared,
+        "user_changes",
         "app_user_changes",
     ]
     land_rows(con, "users", 3)
@@ -63,6 +73,7 @@ def test_a_first_load_and_ties_keep_the_declaration_order() -> None:
         "users",
         "app_users",
         "apps",
+        "user_changes",
         "app_user_changes",
     ]
 

@@ -20,10 +20,10 @@ import pyarrow as pa
 import pytest
 from dagster_duckdb import DuckDBResource
 
-from connectors.base import Window
+from connectors.base import Entity, Window
 from connectors.config import SourceConfig
 from connectors.errors import ConfigError
-from connectors.okta.entities import APP_USER_CHANGES, APP_USERS
+from connectors.okta.entities import APP_USER_CHANGES, APP_USERS, USER_CHANGES, USERS
 from pipelines.automation.schedules import MODE_TAG
 from pipelines.ingest.assets import build_source_assets
 from pipelines.ingest.listings import plan_listing, relist_days
@@ -32,10 +32,15 @@ from pipelines.resources import AuditSettings
 NO_RETRIES = dg.RetryPolicy(max_retries=0)
 LISTING = "raw.okta__app_users"
 CHANGES = "raw.okta__app_user_changes"
+ASSIGNMENTS = (APP_USERS, APP_USER_CHANGES)
 
 
 def assignment(user_id: str) -> dict:
     return {"app_id": "0oa1", "user_id": user_id, "scope": "USER", "status": "ACTIVE"}
+
+
+def user(user_id: str, status: str = "ACTIVE") -> dict:
+    return {"id": user_id, "status": status, "profile_email": f"{user_id}@example.com"}
 
 
 def change(uuid: str, user_id: str, published: datetime) -> dict:
@@ -56,6 +61,8 @@ class ScriptedOkta:
 
     assignments: list[dict] = field(default_factory=lambda: [assignment(f"u{i}") for i in range(4)])
     changes: list[dict] = field(default_factory=list)
+    users: list[dict] = field(default_factory=lambda: [user(f"u{i}") for i in range(4)])
+    changed_users: list[dict] = field(default_factory=list)
     relist_days: object = None
     asked: list[tuple[str, Window | None]] = field(default_factory=list)
 
@@ -71,7 +78,13 @@ class ScriptedOkta:
         if entity == APP_USERS.name:
             yield pa.RecordBatch.from_pylist(self.assignments, schema=APP_USERS.schema)
             return
+        if entity == USERS.name:
+            yield pa.RecordBatch.from_pylist(self.users, schema=USERS.schema)
+            return
         assert window is not None, "the changes are read since a listing"
+        if entity == USER_CHANGES.name:
+            yield pa.RecordBatch.from_pylist(self.changed_users, schema=USER_CHANGES.schema)
+            return
         rows = [c for c in self.changes if window.start <= c["published"] < window.end]
         yield pa.RecordBatch.from_pylist(rows, schema=APP_USER_CHANGES.schema)
 
@@ -80,13 +93,16 @@ class ScriptedOkta:
 
 
 def materialize(
-    data_dir: Path, okta: ScriptedOkta, mode: str = "incremental"
+    data_dir: Path,
+    okta: ScriptedOkta,
+    mode: str = "incremental",
+    entities: tuple[Entity, ...] = ASSIGNMENTS,
 ) -> dg.ExecuteInProcessResult:
     """The Okta step for the listing and its changes, as a refresh of `mode` runs it."""
     okta.asked.clear()
     data_dir.mkdir(parents=True, exist_ok=True)
     return dg.materialize(
-        [build_source_assets("okta", [APP_USERS, APP_USER_CHANGES], NO_RETRIES)],
+        [build_source_assets("okta", entities, NO_RETRIES)],
         tags={MODE_TAG: mode},
         resources={
             "audit": AuditSettings(data_dir=str(data_dir), as_of_date="2026-10-31"),
@@ -98,8 +114,13 @@ def materialize(
     )
 
 
-def run(data_dir: Path, okta: ScriptedOkta, mode: str = "incremental") -> dg.ExecuteInProcessResult:
-    result = materialize(data_dir, okta, mode)
+def run(
+    data_dir: Path,
+    okta: ScriptedOkta,
+    mode: str = "incremental",
+    entities: tuple[Entity, ...] = ASSIGNMENTS,
+) -> dg.ExecuteInProcessResult:
+    result = materialize(data_dir, okta, mode, entities)
     assert result.success
     return result
 
@@ -160,6 +181,34 @@ def test_a_daily_run_keeps_a_young_listing_and_reads_every_change_since_it(tmp_p
     assert metadata["okta__app_users"]["relisted"].value is False
     assert metadata["okta__app_users"]["listed_at"].value == listed.isoformat()
     assert metadata["okta__app_users"]["dagster/row_count"].value == 4
+
+
+def test_the_users_listing_is_kept_too_and_the_users_changed_since_it_are_read(tmp_path):
+    # GIVEN both Okta listings made two days ago
+    okta = ScriptedOkta()
+    both = (USERS, USER_CHANGES, APP_USERS, APP_USER_CHANGES)
+    run(tmp_path, okta, entities=both)
+    assert okta.entities_asked() == ["users", "app_users", "user_changes", "app_user_changes"]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        for table in ("raw.okta__users", LISTING):
+            con.execute(f"update {table} set _extracted_at = _extracted_at - to_days(2)")
+    users_listed = query(tmp_path, "select max(_extracted_at) from raw.okta__users")[0][0]
+    okta.users = [user("new-listing-should-not-be-read")]
+    okta.changed_users = [user("u1", "DEPROVISIONED"), user("u7")]
+
+    # WHEN the daily run comes
+    run(tmp_path, okta, entities=both)
+
+    # THEN neither listing is read again; the users changed since the users' listing are
+    assert okta.entities_asked() == ["user_changes", "app_user_changes"]
+    window = dict(okta.asked)["user_changes"]
+    assert window is not None
+    assert window.start == users_listed
+    assert query(tmp_path, "select count(*) from raw.okta__users") == [(4,)]
+    assert query(tmp_path, "select id, status from raw.okta__user_changes order by id") == [
+        ("u1", "DEPROVISIONED"),
+        ("u7", "ACTIVE"),
+    ]
 
 
 def test_a_listing_as_old_as_relist_days_is_listed_again_and_the_changes_still_cover_the_old_one(

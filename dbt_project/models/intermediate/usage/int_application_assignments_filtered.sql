@@ -8,7 +8,7 @@ app_users as (
 
 users as (
 
-    select * from {{ ref('stg_okta__users') }}
+    select * from {{ ref('int_okta_users_replayed') }}
 
 ),
 

@@ -29,7 +29,7 @@ events as (
 
 okta_users as (
 
-    select * from {{ ref('stg_okta__users') }}
+    select * from {{ ref('int_okta_users_replayed') }}
 
 ),
 
