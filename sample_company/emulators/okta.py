@@ -10,6 +10,9 @@ for (`status eq "..."`) and filtered by `lastUpdated gt "..."` (alone or joined 
 changes `application.user_membership.add` / `.remove`, joined by `or`), the `X-Rate-Limit-*`
 headers and 429 `E0000047` per rate-limit bucket, and Okta's error object. Faults are injected
 through `faults` (see `server.Fault`).
+
+    with OktaEmulator(company, token="...") as okta:
+        connector = OktaConnector(okta.base_url, "...")
 """
 
 from __future__ import annotations
