@@ -606,7 +606,8 @@ def _limit(params: Mapping[str, str], default: int, maximum: int) -> int:
 def _parse_user_filter(expression: str) -> tuple[str | None, datetime | None]:
     """The status and the `lastUpdated gt` instant a users filter asks for, each optional:
     `status eq "..."`, `lastUpdated gt "..."`, or both joined by `and`."""
-    status = updated_after = None
+    status: str | None = None
+    updated_after: datetime | None = None
     clauses = expression.split(" and ") if expression.strip() else []
     for clause in clauses:
         if (match := _FILTER_EQ.match(clause)) and match.group(1) == "status" and status is None:
