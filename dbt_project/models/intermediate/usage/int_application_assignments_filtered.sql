@@ -1,3 +1,8 @@
+{#- A view, as int_okta_app_users_replayed is: a step of the seats' computation, which
+    int_application_seats_classified materializes and tests (one row per application and
+    user: this model's grouping). -#}
+{{ config(materialized='view') }}
+
 with
 
 app_users as (

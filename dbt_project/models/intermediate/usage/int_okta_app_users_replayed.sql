@@ -1,3 +1,9 @@
+{#- A view: a step of the seats' computation, which int_application_seats_classified
+    materializes. Written as a table, its 1.6 million rows (scale L) were written, read back
+    and tested again each day; its logic is pinned by its unit tests, its grain by the
+    listing's key (the raw checks) and the one latest change per key. -#}
+{{ config(materialized='view') }}
+
 with
 
 listing as (
