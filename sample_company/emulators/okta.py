@@ -226,11 +226,13 @@ class OktaEmulator(EmulatorServer):
         return self._list("/api/v1/users", params, listing, "users", self._user_text, overlap)
 
     def _users_updated(self) -> list[datetime]:
-        """Each user's `lastUpdated` (`_user_json`: the payload's, else activated, else created),
-        worked out on the first request that filters by it."""
+        """Each user's `lastUpdated` as its JSON says, read on the first request that filters by
+        it (the JSON is rendered for the listing anyway, and kept)."""
         if self._user_updated is None:
-            columns = self._users.select(["payload", "activated", "created"]).to_pylist()
-            self._user_updated = [_last_updated(row) for row in columns]
+            self._user_updated = [
+                _parse_time("lastUpdated", json.loads(self._user_text(row))["lastUpdated"])
+                for row in self._users.to_pylist()
+            ]
         return self._user_updated
 
     def _user_text(self, row: dict[str, Any]) -> str:
@@ -621,13 +623,6 @@ def _parse_user_filter(expression: str) -> tuple[str | None, datetime | None]:
                 ' "..." or both joined by and)',
             )
     return status, updated_after
-
-
-def _last_updated(row: Mapping[str, Any]) -> datetime:
-    payload = json.loads(row["payload"]) if row.get("payload") else {}
-    if payload.get("lastUpdated"):
-        return _parse_time("lastUpdated", payload["lastUpdated"])
-    return row["activated"] or row["created"]
 
 
 def _parse_event_types(expression: str) -> frozenset[str]:
