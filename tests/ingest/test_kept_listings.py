@@ -1,4 +1,4 @@
-"""Okta's assignments are listed weekly, and the System Log's changes since are read daily.
+"""Okta's assignments and users are listed weekly, and the changes since are read daily.
 
 Listing every application's users costs 37 minutes a day at Okta's rate limit for a 50,000-person
 org. These tests run the Okta step through Dagster (`dg.materialize`) against a scripted connector
