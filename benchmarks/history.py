@@ -43,6 +43,7 @@ from benchmarks.refresh import (
 )
 from benchmarks.report import (
     OUTSIDE_STEPS,
+    WHOLE_PROCESS,
     StageRow,
     machine,
     machine_lines,
@@ -57,7 +58,6 @@ RUNS = 2
 #: own 30 days whatever the file says.
 GROWING_SOURCES = ("okta", "google")
 STAGES = ("ingest", "dbt build", "quality gate", OUTSIDE_STEPS)
-WHOLE = "whole refresh process"
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,11 @@ class History:
 
     @property
     def cpu_s(self) -> float:
-        return mean(_row(run, WHOLE).cpu_s or 0.0 for run in self.runs)
+        return mean(_row(run, WHOLE_PROCESS).cpu_s or 0.0 for run in self.runs)
 
     @property
     def peak_rss_mb(self) -> float:
-        return max(_row(run, WHOLE).peak_rss_mb or 0.0 for run in self.runs)
+        return max(_row(run, WHOLE_PROCESS).peak_rss_mb or 0.0 for run in self.runs)
 
 
 def _row(run: RefreshMeasure, stage: str) -> StageRow:

@@ -28,6 +28,7 @@ STAGES = (
 )
 MB = 2**20
 OUTSIDE_STEPS = "outside steps (start-up, orchestration)"
+WHOLE_PROCESS = "whole refresh process"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def stage_rows(
             None,
         )
     )
-    rows.append(StageRow("whole refresh process", process_wall_s, process_cpu_s, all_peak))
+    rows.append(StageRow(WHOLE_PROCESS, process_wall_s, process_cpu_s, all_peak))
     return rows
 
 
@@ -239,7 +240,7 @@ def refresh_figures(section: str) -> dict[str, RefreshFigures]:
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
             if len(cells) == 5 and cells[1] and cells[1][0].isdigit():
                 rows[cells[0]] = cells
-        whole = rows.get("whole refresh process")
+        whole = rows.get(WHOLE_PROCESS)
         if whole is None:
             continue
         figures[match.group(1).lower()] = RefreshFigures(
@@ -359,7 +360,8 @@ def targets(measured: dict[str, dict[str, RefreshFigures]], fixed_s: float) -> s
             + (
                 "no floor measured."
                 if ratio_l is None
-                else f"{ratio_l:,.1f}×, {verdict(ratio_l <= FLOOR_RATIO)}."
+                else f"{ratio_l:,.1f}×, {verdict(ratio_l <= FLOOR_RATIO)}; "
+                f"{_after_ingest(full, ratio_l)}"
             )
         )
     else:
@@ -367,6 +369,20 @@ def targets(measured: dict[str, dict[str, RefreshFigures]], fixed_s: float) -> s
             "- L's targets (full under 15 min and 8 GB, incremental, 3× the floor): L not measured."
         )
     return "\n".join(lines)
+
+
+def _after_ingest(full: RefreshFigures, floor_ratio: float) -> str:
+    """The full refresh's stages after ingest against the floor: the ingest pages every event out
+    of the sources' HTTP APIs, which the floor, reading Parquet, does not, so this is the share of
+    the ratio that orchestration, dbt and the checks make (the floor's time is read back from the
+    whole refresh's ratio, rounded as the table shows it)."""
+    after = full.wall_s - full.stage_wall_s.get("ingest", 0.0)
+    if floor_ratio <= 0:
+        return "without ingest: the floor took no measurable time."
+    return (
+        f"without ingest (dbt build, quality gate, publish, start-up and orchestration: "
+        f"{after:,.1f} s) {after / (full.wall_s / floor_ratio):,.1f}×."
+    )
 
 
 def replace_section(document: str, scale: str, section: str) -> str:

@@ -247,6 +247,10 @@ class GraphTenant:
             if chosen.num_rows:
                 yield from chosen.to_batches()
 
+    def forget_drawn_days(self) -> None:
+        """Drop the days of sign-ins drawn and kept (16 at most, for the next pages of a day)."""
+        self.sign_in_model.day_table.cache_clear()
+
     def sign_in_count(self, start: datetime | None = None, end: datetime | None = None) -> int:
         return sum(batch.num_rows for batch in self.sign_ins(start, end))
 

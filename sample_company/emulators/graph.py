@@ -112,6 +112,8 @@ class GraphTenantData(Protocol):
 
     def sign_ins(self, start: datetime, end: datetime) -> Iterator[pa.RecordBatch]: ...
 
+    def forget_drawn_days(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class _Issued:
@@ -179,6 +181,9 @@ class GraphEmulator(EmulatorServer):
         self._tokens_lock = threading.Lock()
         self._local = threading.local()
         self._request_ids = itertools.count(1)
+
+    def forget_drawn_events(self) -> None:
+        self.tenant.forget_drawn_days()
 
     def start(self) -> GraphEmulator:
         super().start()

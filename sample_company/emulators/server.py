@@ -185,6 +185,10 @@ class EmulatorServer:
         with self._lock:
             self._requests.clear()
 
+    def forget_drawn_events(self) -> None:
+        """Drop the events drawn so far and kept for the next pages, if the emulator keeps any:
+        a benchmark repeating a refresh has each repeat draw them as the first did."""
+
     def start(self) -> Self:
         httpd = _Server(self._address, _Handler)
         httpd.emulator = self

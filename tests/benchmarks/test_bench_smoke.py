@@ -222,6 +222,72 @@ def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
     assert "while it ran: 0.3 s." in text
 
 
+def test_the_daily_refresh_shown_is_the_median_of_its_runs() -> None:
+    from benchmarks.floor import FloorResult
+    from benchmarks.refresh import RefreshMeasure, median_run, section
+    from benchmarks.report import refresh_figures
+
+    steps = [StepTiming("extract_okta", 0.5, 1.5)]
+    samples = Samples([Sample(float(t), cpu_s=t, rss_bytes=2**30, processes=3) for t in range(5)])
+
+    def measure(label: str, wall: float) -> RefreshMeasure:
+        rows = stage_rows(steps, samples, process_wall_s=wall, process_cpu_s=wall * 2)
+        return RefreshMeasure(
+            label, date(2026, 10, 31), True, rows, wall, 1.0, 1234, 0.5, None, {}, steps
+        )
+
+    daily = [measure("incremental", wall) for wall in (5.0, 3.0, 4.0)]
+    assert median_run(daily) is daily[2]
+    assert median_run(daily[:2]) is daily[0]  # of two, the slower
+    floor = FloorResult(0.5, {}, 1000, {})
+    text = section("tiny", 0.1, [measure("full", 9.0), median_run(daily)], floor, floor, daily)
+    assert (
+        "Run 3 times from the same state (the data folder the full refresh left, copied back"
+        in text
+    )
+    assert "5.0, 3.0, 4.0 s wall, 10.0, 6.0, 8.0 s CPU; the table is the median run's (4.0 s)" in (
+        text.replace("\n", " ")
+    )
+    assert refresh_figures(text)["incremental"].wall_s == 4.0
+    once = section("tiny", 0.1, [measure("full", 9.0), daily[0]], floor, floor, daily[:1])
+    assert "times from the same state" not in once
+
+
+def test_each_daily_run_starts_from_the_folder_the_full_refresh_left(tmp_path: Path) -> None:
+    from benchmarks.refresh import restore
+
+    saved, data = tmp_path / "saved", tmp_path / "data"
+    (saved / "warehouse").mkdir(parents=True)
+    (saved / "warehouse" / "audit.duckdb").write_bytes(b"after the full refresh")
+    (saved / "published").symlink_to("warehouse")
+    restore(saved, data)
+    (data / "warehouse" / "audit.duckdb").write_bytes(b"after a daily refresh")
+    (data / "landing").mkdir()
+    restore(saved, data)
+    assert (data / "warehouse" / "audit.duckdb").read_bytes() == b"after the full refresh"
+    assert not (data / "landing").exists()
+    assert (data / "published").is_symlink()  # links stay links: they point inside the folder
+    assert (saved / "warehouse" / "audit.duckdb").read_bytes() == b"after the full refresh"
+
+
+def test_a_forgotten_day_of_graph_sign_ins_is_drawn_again_alike(tiny: Company) -> None:
+    """The bench forgets the emulators' drawn days before each daily run, so no run is served
+    from days an earlier run drew; drawing is seeded by the day, so the events are the same."""
+    from sample_company.graph import graph_tenant
+
+    tenant = graph_tenant(tiny)
+    day = datetime.combine(tiny.as_of, time())
+    first = pa.Table.from_batches(list(tenant.sign_ins(day, day + timedelta(days=1))))
+    model = tenant.sign_in_model
+    assert model.day_table.cache_info().currsize == 1
+    tenant.forget_drawn_days()
+    assert model.day_table.cache_info().currsize == 0
+    again = pa.Table.from_batches(list(tenant.sign_ins(day, day + timedelta(days=1))))
+    assert model.day_table.cache_info().misses == 1  # drawn again, not served from before
+    assert first.num_rows > 0
+    assert again.equals(first)
+
+
 def scale_section(
     name: str, events: int, full: tuple[float, ...], incremental: tuple[float, ...]
 ) -> str:
@@ -293,7 +359,9 @@ def test_scaling_summary_judges_each_target_on_the_figures_it_names(tmp_path: Pa
     )
     # 5% of 900 s is 45 s, plus the 40 s fixed cost: 84 s is under 85 s.
     assert "(45.0 + 40.0 = 85.0 s): 84.0 s, **met**." in text
-    assert "- L full refresh within 3× the floor: 900.0×, **missed**." in text
+    assert "- L full refresh within 3× the floor: 900.0×, **missed**; without ingest" in text
+    # 900 s less 700 s of ingest, against the floor's 1 s
+    assert "start-up and orchestration: 200.0 s) 200.0×." in text
 
 
 def test_each_refresh_reads_the_logs_as_they_stand_at_its_scheduled_time(tmp_path: Path) -> None:
