@@ -15,7 +15,13 @@ one's spent quota.
 minute by N, so the run is N times shorter and the share of the limit is unchanged in principle;
 the section written says so. The default, 1, uses the vendors' windows.
 
-    .venv/bin/python -m benchmarks.connector_throughput --scale M --days 2 8 16
+A share means little over less than a window: a run of twenty requests pays its fencepost and its
+token exchange against a fraction of a minute's allowance. Google's quota allows 2.4 million events
+a minute, more than the scale M company logs in 90 days, so Google is read at scale L and over more
+days: `--scale` and `--days` take `feed=...` entries that override the others for that feed.
+
+    .venv/bin/python -m benchmarks.connector_throughput --scale M google=L \
+        --days 2 8 16 google=4,16,64
 """
 
 from __future__ import annotations
@@ -134,6 +140,7 @@ class Run:
     """One feed at one volume: the child's measure and the emulator's count of requests."""
 
     feed: str
+    scale: str
     days: int
     extraction: Extraction
     requests: int
@@ -266,7 +273,9 @@ def serve(
         server.stop()
 
 
-def measure(feed: Feed, company: Company, days: int, folder: Path, speedup: float = 1.0) -> Run:
+def measure(
+    feed: Feed, company: Company, days: int, folder: Path, speedup: float = 1.0, scale: str = ""
+) -> Run:
     """Read `days` of the feed's events in a child process against a fresh emulator."""
     end = company.events_end
     start = end - timedelta(days=days)
@@ -286,6 +295,7 @@ def measure(feed: Feed, company: Company, days: int, folder: Path, speedup: floa
         ]
     return Run(
         feed.source,
+        scale,
         days,
         extraction,
         requests=len(sent),
@@ -296,8 +306,11 @@ def measure(feed: Feed, company: Company, days: int, folder: Path, speedup: floa
     )
 
 
-def section(runs: Sequence[Run], *, scale: str, speedup: float, command: str) -> str:
+def section(runs: Sequence[Run], *, speedup: float, command: str) -> str:
     """The `## Connector throughput` section of docs/benchmarks.md."""
+    scales = ", ".join(
+        f"{feed} at {scale}" for feed, scale in dict.fromkeys((run.feed, run.scale) for run in runs)
+    )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     feeds = {feed.source: feed for feed in FEEDS}
     limits = "; ".join(
@@ -315,7 +328,7 @@ def section(runs: Sequence[Run], *, scale: str, speedup: float, command: str) ->
     lines = [
         f"## {TITLE}",
         "",
-        f"Measured {when} by `{command}` on the sample company at scale {scale}, with "
+        f"Measured {when} by `{command}` on the sample company ({scales}), with "
         f"{window_note}. Limits (the vendors' published ones, as the emulators enforce them): "
         f"{limits}. Allowed events/s = limit × page size / window; share = achieved / allowed. "
         f"Pacing: {pacing}. Windows = the run's length in rate-limit windows; over one or two a "
@@ -326,14 +339,16 @@ def section(runs: Sequence[Run], *, scale: str, speedup: float, command: str) ->
         "included; 'before' is its RSS just before the first request. The machine is shared "
         f"(load average {os.getloadavg()[0]:.2f} at the end), which lowers CPU-bound figures.",
         "",
-        "| feed | days | events | requests | refused (429) | wall s | CPU s | emulator CPU s "
-        "| events/s | allowed events/s | share | windows | RSS before MB | peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| feed | scale | days | events | requests | refused (429) | wall s | CPU s "
+        "| emulator CPU s | events/s | allowed events/s | share | windows | RSS before MB "
+        "| peak RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         x = run.extraction
         lines.append(
-            f"| {run.feed} | {run.days} | {x.events:,} | {run.requests:,} | {run.refused} | "
+            f"| {run.feed} | {run.scale} | {run.days} | {x.events:,} | {run.requests:,} | "
+            f"{run.refused} | "
             f"{x.seconds:,.1f} | {x.cpu_s:,.1f} | {run.emulator_cpu_s:,.1f} | "
             f"{run.events_per_s:,.0f} | "
             f"{run.allowed_events_per_s:,.0f} | {run.share:.0%} | {run.windows:,.1f} | "
@@ -350,19 +365,42 @@ def _pacing(feed: Feed) -> str:
     return f"{feed.source} {options} ({origin})"
 
 
+def by_feed(entries: Sequence[str], option: str) -> dict[str | None, str]:
+    """`['M', 'google=L']` as `{None: 'M', 'google': 'L'}`: plain entries for every feed, `feed=`
+    ones for that feed alone (of `--days`, a comma-separated list)."""
+    chosen: dict[str | None, list[str]] = {}
+    names = {feed.source for feed in FEEDS}
+    for entry in entries:
+        feed, _, value = entry.rpartition("=")
+        if feed and feed not in names:
+            raise ValueError(f"{option} {entry!r}: no feed {feed!r} (feeds: {sorted(names)})")
+        chosen.setdefault(feed or None, []).append(value)
+    if None not in chosen:
+        raise ValueError(f"{option} needs a value for every feed, besides any feed=... ones")
+    return {feed: ",".join(values) for feed, values in chosen.items()}
+
+
 def run_all(
-    scale: str, days: Sequence[int], folder: Path, *, speedup: float = 1.0,
-    feeds: Sequence[str] | None = None, seed: int = 42,
+    scale: str | Mapping[str | None, str], days: Sequence[int] | Mapping[str | None, Sequence[int]],
+    folder: Path, *, speedup: float = 1.0, feeds: Sequence[str] | None = None, seed: int = 42,
 ) -> list[Run]:  # fmt: skip
-    company = sample_company.generate(scale, seed=seed)
+    """Each chosen feed at each of its volumes; `scale` and `days` may differ by feed (a mapping
+    with the key None for the other feeds)."""
+    scales = {None: scale} if isinstance(scale, str) else scale
+    volumes = days if isinstance(days, Mapping) else {None: days}
+    companies: dict[str, Company] = {}
     folder.mkdir(parents=True, exist_ok=True)
     chosen = [feed for feed in FEEDS if feeds is None or feed.source in feeds]
     runs = []
     for feed in chosen:
-        for count in days:
-            run = measure(feed, company, count, folder, speedup)
+        feed_scale = scales.get(feed.source, scales[None])
+        if feed_scale not in companies:
+            companies[feed_scale] = sample_company.generate(feed_scale, seed=seed)
+        for count in volumes.get(feed.source, volumes[None]):
+            run = measure(feed, companies[feed_scale], count, folder, speedup, feed_scale)
             print(
-                f"{run.feed:<7} {count:>3} days: {run.extraction.events:>9,} events, "
+                f"{run.feed:<7} {feed_scale:<4} {count:>3} days: "
+                f"{run.extraction.events:>9,} events, "
                 f"{run.requests:>5} requests, {run.refused} refused, "
                 f"{run.extraction.seconds:7.1f} s, {run.share:6.1%} of the limit, "
                 f"peak RSS {run.extraction.peak_rss_mb:,.0f} MB",
@@ -374,19 +412,32 @@ def run_all(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", default="M", help="sample company scale: tiny, S, M, L")
-    parser.add_argument("--days", type=int, nargs="+", default=[2, 8, 16])
+    parser.add_argument(
+        "--scale", nargs="+", default=["M", "google=L"],
+        help="sample company scale (tiny, S, M, L), and feed=scale for a feed read at another",
+    )  # fmt: skip
+    parser.add_argument(
+        "--days", nargs="+", default=["2", "8", "16", "google=4,16,64"],
+        help="days of events read, each a run; feed=n,n,... for a feed read over others",
+    )  # fmt: skip
     parser.add_argument("--feeds", nargs="+", choices=[feed.source for feed in FEEDS])
     parser.add_argument("--speedup", type=float, default=1.0, help="divide windows by this")
     parser.add_argument("--folder", type=Path, default=Path(".bench/connectors"))
     parser.add_argument("--docs", type=Path, default=DOCS, help="the Markdown file to update")
     args = parser.parse_args()
-    runs = run_all(args.scale, args.days, args.folder, speedup=args.speedup, feeds=args.feeds)
-    command = f"make bench-connectors SCALE={args.scale} DAYS='{' '.join(map(str, args.days))}'"
+    try:
+        scales = by_feed(args.scale, "--scale")
+        days = {
+            feed: [int(count) for count in value.replace(",", " ").split()]
+            for feed, value in by_feed(args.days, "--days").items()
+        }
+    except ValueError as error:
+        parser.error(str(error))
+    runs = run_all(scales, days, args.folder, speedup=args.speedup, feeds=args.feeds)
+    command = f"make bench-connectors SCALE='{' '.join(args.scale)}' DAYS='{' '.join(args.days)}'"
     if args.speedup != 1:
         command += f" SPEEDUP={args.speedup:g}"
-    write_named_section(args.docs, TITLE, section(runs, scale=args.scale, speedup=args.speedup,
-                                                  command=command))  # fmt: skip
+    write_named_section(args.docs, TITLE, section(runs, speedup=args.speedup, command=command))
     print(f"wrote the '{TITLE}' section of {args.docs}")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.connector_throughput import FEEDS, TITLE, Run, run_all, section
+from benchmarks.connector_throughput import FEEDS, TITLE, Run, by_feed, run_all, section
 from benchmarks.report import write_named_section, write_section
 from sample_company import generate
 
@@ -51,7 +51,7 @@ def test_the_section_has_a_row_per_run_and_keeps_the_refresh_sections(
 ) -> None:
     docs = tmp_path / "benchmarks.md"
     write_section(docs, "S", "## Scale S\n\nthe refresh at S\n")
-    text = section(runs, scale="tiny", speedup=SPEEDUP, command="make bench-connectors")
+    text = section(runs, speedup=SPEEDUP, command="make bench-connectors")
     write_named_section(docs, TITLE, text)
     write_named_section(docs, TITLE, text)  # a rerun replaces it
     write_section(docs, "M", "## Scale M\n\nthe refresh at M\n")  # and a refresh keeps it
@@ -63,6 +63,19 @@ def test_the_section_has_a_row_per_run_and_keeps_the_refresh_sections(
     feeds = tuple(f"| {feed.source} |" for feed in FEEDS)
     rows = [line for line in document.splitlines() if line.startswith(feeds)]
     assert len(rows) == len(runs)
-    assert all(row.split(" | ")[4] == "0" for row in rows)  # the refused column
+    assert all(row.split(" | ")[1] == "tiny" for row in rows)  # the scale column
+    assert all(row.split(" | ")[5] == "0" for row in rows)  # the refused column
+    assert "on the sample company (okta at tiny, graph at tiny, google at tiny)" in document
     assert "divided by 60" in document
     assert "- cores:" in document
+
+
+def test_a_feed_can_be_read_at_its_own_scale_and_days() -> None:
+    """Google's quota allows more events a minute than scale M logs in 90 days: the bench reads it
+    at L over more days, while the others keep theirs."""
+    assert by_feed(["M", "google=L"], "--scale") == {None: "M", "google": "L"}
+    assert by_feed(["2", "8", "google=4,16"], "--days") == {None: "2,8", "google": "4,16"}
+    with pytest.raises(ValueError, match="no feed 'gogle'"):
+        by_feed(["M", "gogle=L"], "--scale")
+    with pytest.raises(ValueError, match="a value for every feed"):
+        by_feed(["google=L"], "--scale")
