@@ -7,12 +7,13 @@
 --   SET file_search_path = '<folder of the raw Parquet files>';
 --   SET VARIABLE as_of = DATE '<audit date>';
 --
--- It does the same heavy work as the pipeline (every sign-in event read, deduplicated and reduced
--- to each user's last active day per application; names matched across sources; contracts priced
--- and converted; costs allocated to objectives) but with the business rules simplified: Okta
--- events only (no Entra or Google usage), no exempt seats, no per-application settings (a fixed
--- 60-day window), no productivity benefit (the project's default claims none), and fixed
--- currency rates instead of the monthly rates seed. Same grain and headline columns as
+-- It does the same heavy work as the pipeline (every Okta, Entra ID and Google usage event read
+-- and reduced to each person's last active day per application; names matched across sources;
+-- contracts priced and converted; costs allocated to objectives) but with the business rules
+-- simplified: no exempt seats, no per-application settings (a fixed 60-day window), no
+-- productivity benefit (the project's default claims none), the qualifying events and service
+-- account patterns of the seeds' defaults written in, and fixed currency rates instead of the
+-- monthly rates seed. Until 2026-12-01 it read Okta's sign-ins only. Same grain and headline columns as
 -- license_utilization, portfolio_matrix and application_roi; not the same figures to the cent.
 
 -- The project's application-name matching rule (dbt macro match_key), as a SQL macro.
@@ -100,24 +101,74 @@ left join (
     select application_key, sum(amount_usd) as spend_usd from spend group by application_key
 ) as s on applications.application_key = s.application_key;
 
--- The heavy part: every sign-in, deduplicated, down to each person's last active day per app.
+-- The heavy part: every sign-in and Google grant and login, down to each person's last active
+-- day per application. A person is a lower-case e-mail across Okta, Entra ID and Google, as the
+-- pipeline keys them; service accounts (Okta's service users, the naming patterns) are left out.
 create or replace temp table user_activity as
 with
 people as (
-    select distinct on (id) id, coalesce(profile_user_type, '') = 'service' as is_service
+    select distinct on (id)
+        id,
+        lower(coalesce(profile_email, profile_login)) as person,
+        coalesce(profile_user_type, '') = 'service' as is_service
     from read_parquet('okta__users.parquet')
     order by id, _loaded_at desc
 ),
-events as (
+okta_events as (
     select distinct on (uuid) uuid, published, actor_id, target_app_id
     from read_parquet('okta__sso_events.parquet')
-    where outcome_result = 'SUCCESS' and published < getvariable('as_of') + interval 1 day
+    where
+        outcome_result = 'SUCCESS'
+        and event_type = 'user.authentication.sso'
+        and published < getvariable('as_of') + interval 1 day
+),
+okta as (
+    -- by Okta user id first (a person's events are many), then the person's e-mail
+    select by_actor.application_key, people.person, by_actor.last_active
+    from (
+        select okta_apps.application_key, okta_events.actor_id,
+            max(okta_events.published)::date as last_active
+        from okta_events
+        inner join okta_apps on okta_events.target_app_id = okta_apps.id
+        group by all
+    ) as by_actor
+    inner join people on by_actor.actor_id = people.id
+),
+-- the other logs name the application: each spelling is keyed once, not once per event
+named as (
+    select app_display_name as name, lower(user_principal_name) as person,
+        max(created_date_time)::date as last_active
+    from read_parquet('graph__sign_ins.parquet')
+    where status_error_code = 0 and created_date_time < getvariable('as_of') + interval 1 day
+    group by all
+    union all
+    select app_name, lower(actor_email), max(id_time)::date
+    from read_parquet('google__token_activities.parquet')
+    where event_name = 'authorize' and id_time < getvariable('as_of') + interval 1 day
+    group by all
+    union all
+    select 'Google Workspace', lower(actor_email), max(id_time)::date
+    from read_parquet('google__login_activities.parquet')
+    where event_name = 'login_success' and id_time < getvariable('as_of') + interval 1 day
+    group by all
+),
+name_keys as (
+    select name, app_key(name) as application_key from (select distinct name from named)
+),
+everyone as (
+    select application_key, person, last_active from okta
+    union all
+    select name_keys.application_key, named.person, named.last_active
+    from named
+    inner join name_keys on named.name = name_keys.name
 )
-select okta_apps.application_key, events.actor_id, max(events.published)::date as last_active
-from events
-inner join okta_apps on events.target_app_id = okta_apps.id
-inner join people on events.actor_id = people.id
-where not people.is_service
+select application_key, person, max(last_active) as last_active
+from everyone
+where
+    person not in (select person from people where is_service and person is not null)
+    and person not like 'svc-%'
+    and person not like 'noreply@%'
+    and person not like 'no-reply@%'
 group by all;
 
 create or replace temp table active_users as
