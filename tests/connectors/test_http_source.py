@@ -156,6 +156,40 @@ def test_requests_are_spaced_to_stay_under_requests_per_minute():
     assert clock.sleeps == [1.0, 1.0, 1.0]
 
 
+class OversleepingClock(FakeClock):
+    """A clock whose sleeps last 2 ms longer than asked, as a real sleep overshoots."""
+
+    def sleep(self, seconds: float) -> None:
+        super().sleep(seconds + 0.002)
+
+
+def test_a_sleep_that_overshoots_does_not_slow_the_pace():
+    # 2,400 a minute: a slot every 25 ms. Each sleep overshoots by 2 ms; counted from the end of
+    # the sleeps, the slots would drift to 27 ms apart, 93% of the rate asked.
+    clock = OversleepingClock(NOW)
+    http = source(*[reply(200)] * 201, clock=clock, requests_per_minute=2400)
+    sent = []
+    for _ in range(201):
+        http.get("/api/v1/logs")
+        sent.append(clock.monotonic())
+
+    assert clock.elapsed == pytest.approx(200 * 0.025 + 0.002, abs=1e-3)
+    # never faster than asked: any 41 requests in a row span at least 40 slots
+    assert min(b - a for a, b in zip(sent, sent[40:], strict=False)) >= 40 * 0.025 - 1e-6
+
+
+def test_a_request_after_its_slot_is_not_followed_by_a_burst():
+    # A slow reader leaves 10 s between requests: the next slot counts from when it came.
+    clock = FakeClock(NOW)
+    http = source(*[reply(200)] * 3, clock=clock, requests_per_minute=60)
+    http.get("/api/v1/users")
+    clock.now += 10.0
+    http.get("/api/v1/users")
+    http.get("/api/v1/users")
+
+    assert clock.sleeps == [1.0]
+
+
 def test_requests_spread_out_when_few_remain_before_the_bucket_resets():
     # GIVEN Okta says 3 of 100 requests remain and the bucket resets in 40 s
     clock = FakeClock(NOW)
