@@ -33,7 +33,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, Self, cast
@@ -46,6 +46,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from connectors.read_ahead import read_ahead
 from sample_company.emulators.server import (
     SECRET_HEADERS,
     EmulatorServer,
@@ -184,6 +185,14 @@ class GoogleEmulator(EmulatorServer):
         # The shared server answers GET only; the token endpoint needs POST.
         self._httpd.RequestHandlerClass = _GoogleHandler
         return self
+
+    def stop(self) -> None:
+        super().stop()
+        with self._streams_lock:
+            streams = list(self._streams.values())
+            self._streams.clear()
+        for stream in streams:  # their days drawn ahead are no longer wanted
+            stream.close()
 
     def minted_tokens(self) -> list[str]:
         """Every access token the token endpoint has issued, oldest first."""
@@ -372,8 +381,12 @@ class GoogleEmulator(EmulatorServer):
                 resume = stream.next_ident()
                 with self._streams_lock:
                     self._streams[(*query, resume)] = stream
-                    while len(self._streams) > _STREAM_CACHE_SIZE:
-                        self._streams.popitem(last=False)
+                    evicted = [
+                        self._streams.popitem(last=False)[1]
+                        for _ in range(len(self._streams) - _STREAM_CACHE_SIZE)
+                    ]
+                for dropped in evicted:  # outside the lock: each waits for its day being drawn
+                    dropped.close()
             token = f"A:{resume[0]}:{resume[1]}:{application}:{self.workspace.customer_id}"
             parts += [b',"nextPageToken":', _dumps(token).encode()]
         return Reply(200, b"".join([*parts, b"}"]))
@@ -472,13 +485,16 @@ class _ActivityStream:
 
     `chunks` gives the query's events newest first, a few days at a time; rows read past a page
     stay buffered, so each page resumes the query where the last one stopped instead of reading
-    it again, and memory holds about a page and a chunk, however long the query.
+    it again, and memory holds about a page and two chunks, however long the query.
+
+    The next chunk is drawn and sorted in a thread of its own while the pages of the one before
+    are served (`read_ahead`): a day of a large company's token events costs 0.2-0.4 s to draw,
+    and drawn in the request that needed it, it stalled every hundredth page. Google's servers
+    answer at a steady pace; an emulator that did not held a paced client to 87-89% of the quota.
     """
 
     def __init__(self, chunks: Iterator[pa.Table], user_key: str, event: str | None) -> None:
-        self._chunks = chunks
-        self._user_key = user_key
-        self._event = event
+        self._pieces = read_ahead(_prepared(chunks, user_key, event))
         self._rows = _EMPTY
         self._starts = np.zeros(1, np.int64)  # where each buffered activity starts, then the end
 
@@ -486,10 +502,10 @@ class _ActivityStream:
         """The rows of the next `limit` activities at most, where each starts (then the end),
         and whether any activity remains after them."""
         while len(self._starts) <= limit + 1:
-            chunk = next(self._chunks, None)
-            if chunk is None:
+            piece = next(self._pieces, None)
+            if piece is None:
                 break
-            self._append(chunk)
+            self._append(*piece)
         if len(self._starts) <= limit + 1:
             rows, starts = self._rows, self._starts
             self._rows, self._starts = _EMPTY, np.zeros(1, np.int64)
@@ -503,13 +519,27 @@ class _ActivityStream:
         """The id of the first activity the next page will list."""
         return _ident(self._rows, 0)
 
-    def _append(self, chunk: pa.Table) -> None:
-        if self._user_key != "all":
-            chunk = chunk.filter(pc.equal(chunk["actor_email"], self._user_key))
-        if self._event:
-            chunk = chunk.filter(pc.equal(chunk["event_name"], self._event))
+    def close(self) -> None:
+        """Stop drawing ahead: the query will not be continued."""
+        self._pieces.close()  # type: ignore[attr-defined]
+
+    def _append(self, chunk: pa.Table, starts: np.ndarray) -> None:
+        self._starts = np.concatenate([self._starts[:-1], starts + self._rows.num_rows])
+        self._rows = pa.concat_tables([self._rows, chunk])
+
+
+def _prepared(
+    chunks: Iterator[pa.Table], user_key: str, event: str | None
+) -> Generator[tuple[pa.Table, np.ndarray], None, None]:
+    """Each chunk's activities of the query in Google's order, and where each activity starts
+    (then the end); chunks left empty by the query are skipped."""
+    for chunk in chunks:
+        if user_key != "all":
+            chunk = chunk.filter(pc.equal(chunk["actor_email"], user_key))
+        if event:
+            chunk = chunk.filter(pc.equal(chunk["event_name"], event))
         if chunk.num_rows == 0:
-            return
+            continue
         chunk = chunk.sort_by(_ORDER).select(_EMPTY.column_names).cast(_EMPTY.schema)
         chunk = chunk.combine_chunks()
         times = chunk["id_time"].cast(pa.int64()).to_numpy()
@@ -517,9 +547,7 @@ class _ActivityStream:
         new = np.ones(len(times), bool)
         same = pc.equal(qualifiers.slice(1), qualifiers.slice(0, len(times) - 1))
         new[1:] = (times[1:] != times[:-1]) | ~same.to_numpy(zero_copy_only=False)
-        starts = np.append(np.flatnonzero(new), len(times)) + self._rows.num_rows
-        self._rows = pa.concat_tables([self._rows, chunk])
-        self._starts = np.concatenate([self._starts[:-1], starts])
+        yield chunk, np.append(np.flatnonzero(new), len(times))
 
 
 class _ActivityWriter:
