@@ -80,8 +80,9 @@ class Pacer:
     Requests are given slots `60 / requests_per_minute` seconds apart, so they average that rate
     and never exceed it. A slot follows the one before it, not the moment the sleep for it ended:
     a sleep overshoots by a fraction of a millisecond, and with the next slot counted from its end
-    each overshoot was lost for good, 8% of Google's quota at its 26 ms spacing (87% of the quota
-    reached with 96% asked). A request that comes after its slot takes the moment it comes. On top
+    each overshoot was lost for good (Google paced at 96% of its quota, 26 ms apart, over 64 days
+    of events: 88.2% of the quota reached before, 89.6% after). A request that comes after its
+    slot takes the moment it comes. On top
     of that, when a response says few requests remain in its bucket (`X-Rate-Limit-Remaining`),
     the remaining ones are spread evenly until the bucket resets, so a long extraction never meets
     a 429.
