@@ -46,7 +46,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import sample_company
-from benchmarks.report import machine, machine_lines, write_named_section
+from benchmarks.report import CONNECTOR_TITLE, machine, machine_lines, write_named_section
 from connectors.base import Window
 from connectors.config import build_connector, load_sources
 from connectors.google.client import GoogleWorkspaceConnector
@@ -60,7 +60,7 @@ from sample_company.emulators.server import EmulatorServer
 from sample_company.google import build_google
 from sample_company.graph import graph_tenant
 
-TITLE = "Connector throughput"
+TITLE = CONNECTOR_TITLE
 DOCS = Path("docs/benchmarks.md")
 MB = 2**20
 
@@ -351,7 +351,7 @@ def section(runs: Sequence[Run], *, speedup: float, command: str) -> str:
             f"{run.refused} | "
             f"{x.seconds:,.1f} | {x.cpu_s:,.1f} | {run.emulator_cpu_s:,.1f} | "
             f"{run.events_per_s:,.0f} | "
-            f"{run.allowed_events_per_s:,.0f} | {run.share:.0%} | {run.windows:,.1f} | "
+            f"{run.allowed_events_per_s:,.0f} | {run.share:.1%} | {run.windows:,.1f} | "
             f"{x.rss_before_mb:,.0f} | "
             f"{x.peak_rss_mb:,.0f} |"
         )

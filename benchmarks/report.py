@@ -209,13 +209,14 @@ def _sections(document: str) -> tuple[dict[str, str], dict[str, str]]:
 
 def _assemble(scales: dict[str, str], others: dict[str, str]) -> str:
     ordered = sorted(scales, key=lambda name: (SCALE_RANK.get(name, 9), name))
-    scaling = scaling_section({name: scales[name] for name in ordered})
+    scaling = scaling_section({name: scales[name] for name in ordered}, others.get(CONNECTOR_TITLE))
     body = scaling + "".join(scales[name] for name in ordered) + "".join(others.values())
     return (HEADER + body).rstrip("\n") + "\n"
 
 
 SCALE_RANK = {"tiny": 0, "S": 1, "M": 2, "L": 3}
 SCALING_TITLE = "Scaling"
+CONNECTOR_TITLE = "Connector throughput"
 _REFRESH = re.compile(
     r"^### (Full|Incremental) refresh \(audit date [^,]+, ([\d,]+) Okta sign-in events"
     r"(.*?)(?=^### |\Z)",
@@ -261,7 +262,7 @@ def _parse(cell: str) -> float:
     return float(cell.replace(",", ""))
 
 
-def scaling_section(scale_sections: dict[str, str]) -> str:
+def scaling_section(scale_sections: dict[str, str], connectors: str | None = None) -> str:
     """Every measured scale side by side, with the fixed cost of a refresh, the growth between the
     two largest scales and, if L was not measured, what stopped it, projected from the largest."""
     from sample_company.scale import SCALES
@@ -320,6 +321,7 @@ def scaling_section(scale_sections: dict[str, str]) -> str:
             "`make bench SCALE=L` runs it where the time is available."
         )
     lines.append("\n" + targets(measured, smallest.wall_s))
+    lines.append(connector_target(connectors))
     return "\n".join(lines) + "\n\n"
 
 
@@ -373,6 +375,55 @@ def targets(measured: dict[str, dict[str, RefreshFigures]], fixed_s: float) -> s
             "- L's targets (full under 15 min and 8 GB, incremental, 3× the floor): L not measured."
         )
     return "\n".join(lines)
+
+
+#: The share of the emulated rate limit the connectors should reach, with no request refused.
+CONNECTOR_SHARE = 0.90
+
+
+def connector_target(section: str | None) -> str:
+    """The connector target judged on the connector throughput section's table: each feed's
+    longest run (the most rate-limit windows: over less than one, a fresh client may spend a
+    window's allowance at once, or pay its set-up against a fraction of it) and every run's
+    refusals."""
+    head = "- Connector ingest at ≥ 90% of the emulated rate limit with no request refused: "
+    rows = _table_rows(section or "", "feed")
+    if not rows or not {"share", "windows", "refused (429)"} <= rows[0].keys():
+        return head + "not measured (`make bench-connectors`)."
+    longest: dict[str, dict[str, str]] = {}
+    for row in rows:
+        best = longest.get(row["feed"])
+        if best is None or _parse(row["windows"]) > _parse(best["windows"]):
+            longest[row["feed"]] = row
+    shares = {feed: _parse(row["share"].rstrip("%")) / 100 for feed, row in longest.items()}
+    refused = sum(int(_parse(row["refused (429)"])) for row in rows)
+    met = refused == 0 and all(share >= CONNECTOR_SHARE for share in shares.values())
+    figures = ", ".join(
+        f"{feed} {shares[feed]:.1%} over {_parse(row['windows']):,.1f} windows"
+        for feed, row in longest.items()
+    )
+    return (
+        head + f"{figures} (each feed's longest run); {refused} refused in {len(rows)} runs, "
+        f"{'**met**' if met else '**missed**'}."
+    )
+
+
+def _table_rows(section: str, first_column: str) -> list[dict[str, str]]:
+    """The rows of the first Markdown table in `section` whose first column is `first_column`,
+    as dicts by column name."""
+    lines = [line.strip() for line in section.splitlines()]
+    for at, line in enumerate(lines):
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if line.startswith("|") and cells[0] == first_column:
+            rows = []
+            for row in lines[at + 2 :]:
+                if not row.startswith("|"):
+                    break
+                rows.append(
+                    dict(zip(cells, (c.strip() for c in row.strip("|").split("|")), strict=False))
+                )
+            return rows
+    return []
 
 
 def _after_ingest(full: RefreshFigures, floor_ratio: float) -> str:
