@@ -485,7 +485,8 @@ class _ActivityStream:
 
     `chunks` gives the query's events newest first, a few days at a time; rows read past a page
     stay buffered, so each page resumes the query where the last one stopped instead of reading
-    it again, and memory holds about a page and two chunks, however long the query.
+    it again, and memory holds a page and three chunks at most (the one served, one waiting, one
+    being drawn), however long the query.
 
     The next chunk is drawn and sorted in a thread of its own while the pages of the one before
     are served (`read_ahead`): a day of a large company's token events costs 0.2-0.4 s to draw,
