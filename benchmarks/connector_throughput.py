@@ -274,9 +274,10 @@ def serve(
 
 
 def measure(
-    feed: Feed, company: Company, days: int, folder: Path, speedup: float = 1.0, scale: str = ""
+    feed: Feed, company: Company, scale: str, days: int, folder: Path, speedup: float = 1.0
 ) -> Run:
-    """Read `days` of the feed's events in a child process against a fresh emulator."""
+    """Read `days` of the feed's events in a child process against a fresh emulator; `scale` is
+    the company's, for the table."""
     end = company.events_end
     start = end - timedelta(days=days)
     with (
@@ -397,7 +398,7 @@ def run_all(
         if feed_scale not in companies:
             companies[feed_scale] = sample_company.generate(feed_scale, seed=seed)
         for count in volumes.get(feed.source, volumes[None]):
-            run = measure(feed, companies[feed_scale], count, folder, speedup, feed_scale)
+            run = measure(feed, companies[feed_scale], feed_scale, count, folder, speedup)
             print(
                 f"{run.feed:<7} {feed_scale:<4} {count:>3} days: "
                 f"{run.extraction.events:>9,} events, "

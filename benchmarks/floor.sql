@@ -13,8 +13,9 @@
 -- simplified: no exempt seats, no per-application settings (a fixed 60-day window), no
 -- productivity benefit (the project's default claims none), the qualifying events and service
 -- account patterns of the seeds' defaults written in, and fixed currency rates instead of the
--- monthly rates seed. Until 2026-12-01 it read Okta's sign-ins only. Same grain and headline columns as
--- license_utilization, portfolio_matrix and application_roi; not the same figures to the cent.
+-- monthly rates seed. Until 2026-12-01 it read Okta's sign-ins only. Same grain and headline
+-- columns as license_utilization, portfolio_matrix and application_roi; not the same figures to
+-- the cent.
 
 -- The project's application-name matching rule (dbt macro match_key), as a SQL macro.
 create or replace temp macro match_key(name) as regexp_replace(
