@@ -10,7 +10,9 @@ DuckDB's `hash` is stable within a DuckDB version, which is all a compare-before
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import duckdb
 
@@ -93,3 +95,29 @@ def table_hash(con: duckdb.DuckDBPyConnection, qualified_table: str) -> TableHas
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection, qualified_table: str) -> str:
     return table_hash(con, qualified_table).fingerprint()
+
+
+#: A Parquet file ends with its footer's length (4 bytes, little-endian) and the magic `PAR1`.
+_PARQUET_TAIL = 8
+
+
+def file_fingerprint(path: str | Path) -> str:
+    """A file's identity as its bytes stand: size, modification time, inode and, for Parquet, its
+    footer (every row group's offsets, sizes and column statistics).
+
+    For a landing file, written whole before its validation starts, this is what shows that nothing
+    rewrote it meanwhile; its content hash scanned every row twice for that (6.6 of the 49 s that
+    L's 27.8 million Okta sign-ins took to audit).
+    """
+    stat = os.stat(path)
+    identity = f"{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}|".encode()
+    footer = b""
+    if stat.st_size > 2 * _PARQUET_TAIL:
+        with open(path, "rb") as file:
+            file.seek(-_PARQUET_TAIL, os.SEEK_END)
+            tail = file.read(_PARQUET_TAIL)
+            length = int.from_bytes(tail[:4], "little")
+            if tail[4:] == b"PAR1" and length <= stat.st_size - 2 * _PARQUET_TAIL:
+                file.seek(-(_PARQUET_TAIL + length), os.SEEK_END)
+                footer = file.read(length)
+    return hashlib.sha256(identity + footer).hexdigest()

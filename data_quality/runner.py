@@ -42,7 +42,7 @@ import math
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,22 +93,26 @@ def validate_table(
     qualified_table: str,
     suite: Suite,
     chunk_rows: int = 200_000,
+    fingerprint_of: Callable[[], str] | None = None,
 ) -> SuiteResult:
     """Validate `qualified_table` (e.g. `marts.applications`) against `suite`.
 
     The fingerprint is taken before the checks and compared after them: a table that changed in
-    between fails the suite. A missing table raises `duckdb.CatalogException`.
+    between fails the suite. It is the table's content hash unless `fingerprint_of` gives another
+    (a view over a file: the file's, `fingerprint.file_fingerprint`). A missing table raises
+    `duckdb.CatalogException`.
     """
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     started = time.perf_counter()
     load_gx()
-    fingerprint = table_fingerprint(con, qualified_table)
+    fingerprint_of = fingerprint_of or functools.partial(table_fingerprint, con, qualified_table)
+    fingerprint = fingerprint_of()
     row_count = con.execute(f"select count(*) from {qualified_table}").fetchone()[0]
     pending = [_Pending.of(check, qualified_table) for check in suite.checks]
     _Engine(con, chunk_rows, suite.key).run(pending, {_source(None, qualified_table): row_count})
     results = [item.result() for item in pending]
-    if table_fingerprint(con, qualified_table) != fingerprint:
+    if fingerprint_of() != fingerprint:
         results.append(_UNCHANGED)
     return SuiteResult(
         table=qualified_table,

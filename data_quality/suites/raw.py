@@ -11,13 +11,15 @@ cost, an event dated in the future that would move the high-water mark past real
 enums only warn: a vendor adding a status is news, not corruption, and staging maps what it knows.
 
 Event keys: the loader drops identical copies of an event (a page read twice), so uniqueness is
-checked on the distinct rows of the delivery: only one id carrying two different contents blocks.
+checked on the delivery's distinct contents of each key: only one id carrying two different contents
+blocks.
 """
 
 from __future__ import annotations
 
 from connectors.base import Entity
 from connectors.registry import SOURCE_ENTITIES
+from data_quality.fingerprint import quote
 from data_quality.suites.common import (
     ENUM,
     NEGATIVE_COUNT,
@@ -64,10 +66,16 @@ def key_unique(entity: Entity) -> Check:
         expectation = expect("ExpectColumnValuesToBeUnique", column=entity.key[0])
     else:
         expectation = expect("ExpectCompoundColumnsToBeUnique", column_list=list(entity.key))
-    # Metadata columns differ between copies of one event re-read in a later window.
     relation = None
     if entity.kind == "events":
-        relation = "select distinct * exclude (" + ", ".join(LANDING_METADATA) + ") from {table}"
+        # Copies of one event (re-read where pages meet, or in a later window, whose metadata
+        # columns differ) are one row: the relation holds each key once per content, the content
+        # standing as a hash of the entity's columns. Distinct whole rows held every column of the
+        # delivery in DuckDB's hash table: 21 of the 49 s that L's 27.8 million Okta sign-ins took
+        # to audit. Two contents of one key pass only if their 64-bit hashes collide.
+        keys = ", ".join(quote(column) for column in entity.key)
+        content = ", ".join(quote(column) for column in entity.schema.names)
+        relation = f"select distinct {keys}, hash({content}) as _content_hash from {{table}}"
     return Check("key_unique", expectation, True, DUPLICATE, relation=relation)
 
 

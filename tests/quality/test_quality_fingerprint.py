@@ -1,10 +1,16 @@
-"""The content fingerprint: what the gate audited is what gets published, and nothing else."""
+"""The content fingerprint: what the gate audited is what gets published, and nothing else; and a
+landing file's, which shows nothing rewrote it while it was validated."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
-from data_quality.fingerprint import table_fingerprint
+from data_quality import runner
+from data_quality.fingerprint import file_fingerprint, table_fingerprint
+from data_quality.suites.common import Suite, not_null
+from data_quality.worker import validate_file
 
 ROWS = "select i as id, 'app_' || i as name, (i * 1.5)::decimal(18, 2) as cost from range(100) r(i)"
 
@@ -48,3 +54,51 @@ def test_an_empty_table_has_a_fingerprint_distinct_from_a_non_empty_one(warehous
     empty = fingerprint_of(warehouse, f"{ROWS} limit 0")
 
     assert empty != fingerprint_of(warehouse, ROWS)
+
+
+def _write(path: Path, select: str) -> None:
+    duckdb.sql(select).write_parquet(str(path))
+
+
+def test_a_files_fingerprint_holds_while_it_is_untouched_and_changes_when_rewritten(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "delivery.parquet"
+    _write(path, ROWS)
+    before = file_fingerprint(path)
+
+    assert file_fingerprint(path) == before
+    _write(path, ROWS.replace("1.5", "2.5"))  # the same size and row count, other values
+    assert file_fingerprint(path) != before
+
+
+def test_a_landing_file_is_validated_without_hashing_its_rows(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "delivery.parquet"
+    _write(path, ROWS)
+
+    def no_content_hash(*_args: object) -> str:
+        raise AssertionError("the file's rows were hashed")
+
+    monkeypatch.setattr(runner, "table_fingerprint", no_content_hash)
+    result = validate_file(str(path), Suite("t", (not_null("id"),), key=("id",)))
+
+    assert result.success
+    assert result.fingerprint == file_fingerprint(path)
+
+
+def test_a_file_rewritten_while_it_is_validated_fails_the_suite(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "delivery.parquet"
+    _write(path, ROWS)
+    run = runner._Engine.run
+
+    def run_then_rewrite(engine: runner._Engine, *args: object) -> None:
+        run(engine, *args)
+        _write(path, ROWS.replace("1.5", "2.5"))
+
+    monkeypatch.setattr(runner._Engine, "run", run_then_rewrite)
+    result = validate_file(str(path), Suite("t", (not_null("id"),), key=("id",)))
+
+    assert not result.success
+    assert [check.name for check in result.blocking_failures] == [
+        "table_unchanged_during_validation"
+    ]

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from connectors.okta.entities import SSO_EVENTS
 from connectors.registry import SOURCE_ENTITIES
 from data_quality.checks import load_gx
+from data_quality.results import CheckResult
 from data_quality.suites import SUITES
-from data_quality.suites.raw import EXTRA_CHECKS, RAW_SUITES
+from data_quality.suites.raw import EXTRA_CHECKS, RAW_SUITES, raw_suite
+from data_quality.worker import validate_file
 
 
 def test_every_entity_a_source_lands_has_a_raw_suite() -> None:
@@ -36,3 +45,50 @@ def test_every_raw_check_names_a_column_its_entity_lands() -> None:
         for check in checks:
             column = check.expectation.kwargs["column"]
             assert column in columns or check.relation, (table, check.name)
+
+
+def _sso_events(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """An Okta sign-in delivery of (uuid, outcome, run id) rows, as the landing file holds it."""
+    events = [
+        {
+            "uuid": uuid,
+            "published": datetime(2026, 10, 30, 9, 0),
+            "event_type": "user.authentication.sso",
+            "actor_id": "00u1",
+            "actor_alternate_id": "ann@example.com",
+            "target_app_id": "0oa1",
+            "target_app_display_name": "Slack",
+            "outcome_result": outcome,
+            "_source": "okta",
+            "_extracted_at": datetime(2026, 10, 30, 10, 0),
+            "_run_id": run_id,
+        }
+        for uuid, outcome, run_id in rows
+    ]
+    pq.write_table(pa.Table.from_pylist(events), path)
+    return path
+
+
+def _key_unique(path: Path) -> CheckResult:
+    result = validate_file(str(path), raw_suite("okta", SSO_EVENTS))
+    return next(check for check in result.checks if check.name == "key_unique")
+
+
+def test_copies_of_one_event_pass_the_key_check_whatever_run_read_them(tmp_path: Path) -> None:
+    rows = [("e1", "SUCCESS", "run-1"), ("e1", "SUCCESS", "run-2"), ("e2", "SUCCESS", "run-1")]
+
+    check = _key_unique(_sso_events(tmp_path / "copies.parquet", rows))
+
+    assert check.success
+    assert check.element_count == 2  # one content per key
+
+
+def test_one_event_id_with_two_contents_is_refused_naming_the_id(tmp_path: Path) -> None:
+    rows = [("e1", "SUCCESS", "run-1"), ("e1", "FAILURE", "run-1"), ("e2", "SUCCESS", "run-1")]
+
+    check = _key_unique(_sso_events(tmp_path / "conflict.parquet", rows))
+
+    assert not check.success
+    assert check.blocking
+    assert check.unexpected_count == 2
+    assert check.unexpected_sample == ["e1", "e1"]
