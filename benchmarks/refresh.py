@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -76,6 +77,8 @@ class RefreshMeasure:
     stolen_s: float | None
     published_totals: dict[str, float]
     steps: list[StepTiming]
+    #: Steps that failed and ran again (Dagster's retry policy): the run timed the retry too.
+    retried: tuple[str, ...] = ()
 
 
 def self_cpu_s() -> float:
@@ -115,6 +118,15 @@ def step_timings(dagster_home: Path) -> tuple[str, list[StepTiming]]:
             if s.start_time is not None and s.end_time is not None
         ]
     return run.run_id, steps
+
+
+#: How `pipelines.progress` prints a step that failed and is run again.
+_RETRIED = re.compile(r"^\s*(\S+) failed; retrying$", re.MULTILINE)
+
+
+def retried_steps(log: Path) -> tuple[str, ...]:
+    """The steps a refresh's printed progress says failed and ran again, in order."""
+    return tuple(_RETRIED.findall(log.read_text(encoding="utf-8", errors="replace")))
 
 
 def count_events(warehouse: Path) -> int:
@@ -183,6 +195,7 @@ def measure_refresh(
         stolen,
         totals,
         steps,
+        retried_steps(log),
     )
 
 
@@ -207,10 +220,17 @@ def runs_line(runs: list[RefreshMeasure], reported: RefreshMeasure) -> str:
     """Every run of a refresh measured more than once, and which one the table shows."""
     walls = ", ".join(f"{run.wall_s:.1f}" for run in runs)
     cpus = ", ".join(f"{whole_cpu_s(run):.1f}" for run in runs)
+    retries = "".join(
+        f" Run {number} retried {', '.join(run.retried)} (a step failed and ran again: see its"
+        f" logs, kept in incremental-{number}-run)."
+        for number, run in enumerate(runs, start=1)
+        if run.retried
+    )
     return (
         f"Run {len(runs)} times from the same state (the data folder the full refresh left, "
         "copied back before each run; the emulators' drawn events forgotten): "
-        f"{walls} s wall, {cpus} s CPU; the table is the median run's ({reported.wall_s:.1f} s).\n"
+        f"{walls} s wall, {cpus} s CPU; the table is the median run's ({reported.wall_s:.1f} s)."
+        f"{retries}\n"
     )
 
 
@@ -244,7 +264,8 @@ def section(
         parts.append(
             f"### {measure.label.capitalize()} refresh (audit date {measure.as_of}, "
             f"{measure.events_in_warehouse:,} Okta sign-in events in the warehouse after it"
-            f"{'' if measure.published else '; NOT PUBLISHED: see the log'})\n"
+            f"{'' if measure.published else '; NOT PUBLISHED: see the log'}"
+            f"{'; retried ' + ', '.join(measure.retried) if measure.retried else ''})\n"
         )
         parts.append(stage_table(measure.rows, floor_of.seconds) + "\n")
         if measure.label == "incremental" and daily_runs and len(daily_runs) > 1:
@@ -352,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
                     "incremental", served_through, data_dir, log_dir, f"incremental-{run}"
                 )
             )
+            # The run's own logs (the next restore replaces them): why a step failed, if one did.
+            kept = log_dir / f"incremental-{run}-run"
+            shutil.rmtree(kept, ignore_errors=True)
+            if (data_dir / "logs").is_dir():
+                shutil.copytree(data_dir / "logs", kept)
     shutil.rmtree(after_full)
     incremental = median_run(daily_runs)
     export_raw(warehouse, root / "raw-incremental")

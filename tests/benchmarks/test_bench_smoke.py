@@ -514,3 +514,48 @@ def test_history_section_compares_the_daily_refresh_on_each_history(tmp_path: Pa
         "google": {"start_date": date(2026, 5, 2)},
         "graph": {"start_date": date(2026, 10, 2)},
     }
+
+
+def test_a_step_that_failed_and_ran_again_is_named_beside_the_run_it_slowed(tmp_path) -> None:
+    from benchmarks.floor import FloorResult
+    from benchmarks.refresh import RefreshMeasure, median_run, retried_steps, section
+
+    log = tmp_path / "incremental-1.log"
+    log.write_text(
+        "Usage events of 2026-10-30..2026-10-31 (2 day(s), incremental)\n"
+        "  extract_files ...\n  extract_files failed; retrying\n  extract_google ...\n"
+        "  extract_google failed; retrying\n  extract_files done in 3.0 s\n",
+        encoding="utf-8",
+    )
+    steps = [StepTiming("extract_okta", 0.5, 1.5)]
+    samples = Samples([Sample(float(t), cpu_s=t, rss_bytes=2**30, processes=3) for t in range(5)])
+
+    def measure(
+        wall: float, retried: tuple[str, ...] = (), label: str = "incremental"
+    ) -> RefreshMeasure:
+        rows = stage_rows(steps, samples, process_wall_s=wall, process_cpu_s=wall)
+        return RefreshMeasure(
+            label,
+            date(2026, 10, 31),
+            True,
+            rows,
+            wall,
+            1.0,
+            1,
+            0.5,
+            None,
+            {},
+            steps,
+            retried,
+        )
+
+    assert retried_steps(log) == ("extract_files", "extract_google")
+    daily = [measure(40.0, retried_steps(log)), measure(4.0), measure(5.0)]
+    floor = FloorResult(0.5, {}, 1000, {})
+    text = section(
+        "tiny", 0.1, [measure(9.0, label="full"), median_run(daily)], floor, floor, daily
+    )
+
+    assert "Run 1 retried extract_files, extract_google (a step failed and ran again" in text
+    assert "kept in incremental-1-run)" in text
+    assert text.count(" retried ") == 1
