@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from connectors.okta.entities import SSO_EVENTS
 from connectors.registry import SOURCE_ENTITIES
@@ -47,25 +48,23 @@ def test_every_raw_check_names_a_column_its_entity_lands() -> None:
             assert column in columns or check.relation, (table, check.name)
 
 
-def _sso_events(path: Path, rows: list[tuple[str, str, str]]) -> Path:
-    """An Okta sign-in delivery of (uuid, outcome, run id) rows, as the landing file holds it."""
-    events = [
-        {
-            "uuid": uuid,
-            "published": datetime(2026, 10, 30, 9, 0),
-            "event_type": "user.authentication.sso",
-            "actor_id": "00u1",
-            "actor_alternate_id": "ann@example.com",
-            "target_app_id": "0oa1",
-            "target_app_display_name": "Slack",
-            "outcome_result": outcome,
-            "_source": "okta",
-            "_extracted_at": datetime(2026, 10, 30, 10, 0),
-            "_run_id": run_id,
-        }
-        for uuid, outcome, run_id in rows
-    ]
-    pq.write_table(pa.Table.from_pylist(events), path)
+def _sso_events(path: Path, rows: list[dict[str, object]]) -> Path:
+    """An Okta sign-in delivery, as the landing file holds it: each row's differences from one
+    event of uuid e1."""
+    event = {
+        "uuid": "e1",
+        "published": datetime(2026, 10, 30, 9, 0),
+        "event_type": "user.authentication.sso",
+        "actor_id": "00u1",
+        "actor_alternate_id": "ann@example.com",
+        "target_app_id": "0oa1",
+        "target_app_display_name": "Slack",
+        "outcome_result": "SUCCESS",
+        "_source": "okta",
+        "_extracted_at": datetime(2026, 10, 30, 10, 0),
+        "_run_id": "run-1",
+    }
+    pq.write_table(pa.Table.from_pylist([{**event, **row} for row in rows]), path)
     return path
 
 
@@ -75,7 +74,7 @@ def _key_unique(path: Path) -> CheckResult:
 
 
 def test_copies_of_one_event_pass_the_key_check_whatever_run_read_them(tmp_path: Path) -> None:
-    rows = [("e1", "SUCCESS", "run-1"), ("e1", "SUCCESS", "run-2"), ("e2", "SUCCESS", "run-1")]
+    rows = [{}, {"_run_id": "run-2", "_extracted_at": datetime(2026, 10, 31)}, {"uuid": "e2"}]
 
     check = _key_unique(_sso_events(tmp_path / "copies.parquet", rows))
 
@@ -83,10 +82,13 @@ def test_copies_of_one_event_pass_the_key_check_whatever_run_read_them(tmp_path:
     assert check.element_count == 2  # one content per key
 
 
-def test_one_event_id_with_two_contents_is_refused_naming_the_id(tmp_path: Path) -> None:
-    rows = [("e1", "SUCCESS", "run-1"), ("e1", "FAILURE", "run-1"), ("e2", "SUCCESS", "run-1")]
+@pytest.mark.parametrize("column", [name for name in SSO_EVENTS.schema.names if name != "uuid"])
+def test_one_event_id_with_two_contents_is_refused_whichever_column_differs(
+    tmp_path: Path, column: str
+) -> None:
+    other = datetime(2026, 10, 30, 9, 5) if column == "published" else "other"
 
-    check = _key_unique(_sso_events(tmp_path / "conflict.parquet", rows))
+    check = _key_unique(_sso_events(tmp_path / "conflict.parquet", [{}, {column: other}]))
 
     assert not check.success
     assert check.blocking
