@@ -167,7 +167,8 @@ beyond the full refresh's audit date, parses the dbt project for its data folder
 does), runs a full refresh from an empty data folder (`.bench/<scale>/data`), then an incremental
 daily refresh as of the next day, `DAILY_RUNS` times (3 by default), each from the data folder
 the full refresh left; the median run is shown, every run's time beside it (before 2026-12-01 it
-ran once). Each runs at the daily schedule's time, 06:00 UTC, and the emulated event logs hold
+ran once), and any step that failed and ran again (each run's logs are kept in
+`.bench/<scale>/logs/incremental-<n>-run/`; since 2026-12-01 05:00 UTC). Each runs at the daily schedule's time, 06:00 UTC, and the emulated event logs hold
 nothing published later: the full refresh reads its audit date's first six
 hours, the daily refresh the 24 hours since and, again, those six (a daily run re-reads the day
 before for late events). Until 2026-11-30 the logs held every day whole, and the daily refresh read
