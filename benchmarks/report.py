@@ -165,25 +165,26 @@ refresh with the history behind it. Do not edit by hand: rerun the command.
 Each run serves the sample company on loopback (the API emulators of `software-audit demo`) one day
 beyond the full refresh's audit date, parses the dbt project for its data folder (as `make install`
 does), runs a full refresh from an empty data folder (`.bench/<scale>/data`), then an incremental
-daily refresh as of the next day, `DAILY_RUNS` times (3 by default), each from the data folder
-the full refresh left; the median run is shown, every run's time beside it (before 2026-12-01 it
-ran once), and any step that failed and ran again (each run's logs are kept in
-`.bench/<scale>/logs/incremental-<n>-run/`; since 2026-12-01 05:00 UTC). Each runs at the daily schedule's time, 06:00 UTC, and the emulated event logs hold
-nothing published later: the full refresh reads its audit date's first six
-hours, the daily refresh the 24 hours since and, again, those six (a daily run re-reads the day
-before for late events). Until 2026-11-30 the logs held every day whole, and the daily refresh read
-48 hours, 24 of them again, of which only its own audit date, a Saturday, was new. It keeps the Okta
-assignment and user listings of the full refresh, as every daily refresh does while a listing is
-younger than `relist_days` (7 by default), and reads the changes since them instead (none in the
-sample org); the weekly re-list reads the listings again (about 9 s and 1 s of Okta's step at L
-against the emulator; 37 minutes and one at Okta's published rate limits, which the emulators do
-not apply in this benchmark). Measurements before 2026-11-30 22:00 UTC listed the users daily.
-Each refresh is a child process (`python -m pipelines.cli refresh`) whose whole process tree (dbt's
-processes included) is measured. The floor, `benchmarks/floor.sql`, computes the headline marts
-with DuckDB alone from the raw tables exported as Parquet after each refresh; its business rules
-are simplified (see the script), so its headline totals are shown beside the pipeline's. It reads
-every usage log the pipeline reads (Okta, Entra ID, Google) since 2026-12-01 (Okta's alone
-before, which left it a quarter of the events and about 3% of the active users short).
+daily refresh as of the next day, `DAILY_RUNS` times (3 by default), each from the data folder the
+full refresh left; the median run is shown, every run's time beside it (before 2026-12-01 it ran
+once), and any step that failed and ran again (each run's logs are kept in
+`.bench/<scale>/logs/incremental-<n>-run/`; since 2026-12-01 05:00 UTC). Each runs at the daily
+schedule's time, 06:00 UTC, and the emulated event logs hold nothing published later: the full
+refresh reads its audit date's first six hours, the daily refresh the 24 hours since and, again,
+those six (a daily run re-reads the day before for late events). Until 2026-11-30 the logs held
+every day whole, and the daily refresh read 48 hours, 24 of them again, of which only its own audit
+date, a Saturday, was new. It keeps the Okta assignment and user listings of the full refresh, as
+every daily refresh does while a listing is younger than `relist_days` (7 by default), and reads the
+changes since them instead (none in the sample org); the weekly re-list reads the listings again
+(about 9 s and 1 s of Okta's step at L against the emulator; 37 minutes and one at Okta's published
+rate limits, which the emulators do not apply in this benchmark). Measurements before 2026-11-30
+22:00 UTC listed the users daily. Each refresh is a child process (`python -m pipelines.cli
+refresh`) whose whole process tree (dbt's processes included) is measured. The floor,
+`benchmarks/floor.sql`, computes the headline marts with DuckDB alone from the raw tables exported
+as Parquet after each refresh; its business rules are simplified (see the script), so its headline
+totals are shown beside the pipeline's. It reads every usage log the pipeline reads (Okta, Entra ID,
+Google) since 2026-12-01 (Okta's alone before, which left it a quarter of the events and about 3% of
+the active users short).
 
 The sample company is generated in memory each run (numpy, seconds even at M) and its sign-ins are
 drawn per request by the emulators: there is no generated dataset on disk to cache beyond the

@@ -11,8 +11,7 @@ cost, an event dated in the future that would move the high-water mark past real
 enums only warn: a vendor adding a status is news, not corruption, and staging maps what it knows.
 
 Event keys: the loader drops identical copies of an event (a page read twice), so uniqueness is
-checked on the delivery's distinct contents of each key: only one id carrying two different contents
-blocks.
+checked on each key's distinct contents in the delivery: only an id with two contents blocks.
 """
 
 from __future__ import annotations
