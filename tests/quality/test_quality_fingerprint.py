@@ -3,9 +3,12 @@ landing file's, which shows nothing rewrote it while it was validated."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from data_quality import runner
 from data_quality.fingerprint import file_fingerprint, table_fingerprint
@@ -68,7 +71,22 @@ def test_a_files_fingerprint_holds_while_it_is_untouched_and_changes_when_rewrit
     before = file_fingerprint(path)
 
     assert file_fingerprint(path) == before
-    _write(path, ROWS.replace("1.5", "2.5"))  # the same size and row count, other values
+    _write(path, ROWS.replace("1.5", "2.5"))
+    assert file_fingerprint(path) != before
+
+
+def test_a_rewrite_within_one_clock_tick_is_told_by_the_files_footer(tmp_path: Path) -> None:
+    # Same size, same inode, and the modification time set back: only the footer's column
+    # statistics differ, as they would after a rewrite the file system's clock did not see.
+    path = tmp_path / "delivery.parquet"
+    plain = {"compression": "none", "use_dictionary": False}
+    pq.write_table(pa.table({"id": pa.array([1, 2, 3], pa.int64())}), path, **plain)
+    before, stat = file_fingerprint(path), os.stat(path)
+
+    pq.write_table(pa.table({"id": pa.array([4, 5, 6], pa.int64())}), path, **plain)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    assert (os.stat(path).st_size, os.stat(path).st_ino) == (stat.st_size, stat.st_ino)
     assert file_fingerprint(path) != before
 
 
