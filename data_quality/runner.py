@@ -11,13 +11,16 @@ strategies, chosen from their expectation:
   between, in set) read the relation as Arrow record batches of `chunk_rows` rows, one GX
   validation of all such checks per batch. Per-row results add up exactly across batches:
   element, missing and unexpected counts are summed, `mostly` is applied to the totals (as GX does
-  on one batch), and the first `SAMPLE_SIZE` unexpected values are kept.
+  on one batch), and the first `SAMPLE_SIZE` unexpected values are kept. Where SQL can vouch for a
+  row (`questioned`: not null, in set or between on text, boolean and integer columns), only the
+  rows it cannot vouch for are read, and the others counted as present and expected.
 * partitioned: uniqueness compares rows with each other, so a duplicate split across two naive
-  chunks would go unseen. Those checks read their key columns only, computed once into a
-  temporary Parquet file. DuckDB keeps the rows whose key repeats or misses a value (the others
-  are only counted); GX gets those in n hash partitions (`hash(key) % n`, n = ceil(rows /
-  chunk_rows)): every copy of a key falls in the same partition, so the counts stay exact and
-  memory is bounded by one partition.
+  chunks would go unseen. One aggregate first counts the relation's rows and finds whether every
+  key is whole and once, as nearly always: then the rows are only counted. Otherwise those checks
+  read their key columns only, computed into a temporary Parquet file; DuckDB keeps the rows whose
+  key repeats or misses a value (the others are only counted), and GX gets those in n hash
+  partitions (`hash(key) % n`, n = ceil(rows / chunk_rows)): every copy of a key falls in the same
+  partition, so the counts stay exact and memory is bounded by one partition.
 * whole: any other expectation (row count, column aggregates, order-dependent ones) needs the
   relation in one batch; the relation must then be small (at most `chunk_rows` rows, which an
   aggregate query is) or the check fails saying so, rather than loading a large table.
@@ -53,6 +56,7 @@ import pyarrow as pa
 
 from data_quality.checks import Check, Suite, load_gx
 from data_quality.fingerprint import quote, table_fingerprint
+from data_quality.questioned import certainly_expected
 from data_quality.results import SAMPLE_SIZE, CheckResult, SuiteResult, jsonable
 
 if TYPE_CHECKING:
@@ -275,7 +279,7 @@ class _Engine:
                         for item in group:
                             self._partitioned(source, item)
                     elif strategy == "streamed":
-                        self._streamed(source, group)
+                        self._streamed(source, group, rows)
                     else:
                         self._whole(source, group)
             except (duckdb.Error, pa.ArrowException) as error:
@@ -300,23 +304,45 @@ class _Engine:
         ).to_arrow_table()
         return None if table.num_rows > self._chunk_rows else table
 
-    def _streamed(self, source: str, items: list[_Pending]) -> None:
+    def _streamed(self, source: str, items: list[_Pending], rows: int | None) -> None:
+        """Row-wise checks in batches: those whose certainly-fine rows SQL can tell
+        (`questioned`) see only the other rows, and count the rest; any others see every row."""
         columns = self._columns(source)
+        types = self._types(source)
+        fine = {id(item): certainly_expected(item.expectation, types) for item in items}
+        vouched = [item for item in items if fine[id(item)] is not None]
+        if vouched:
+            questioned = " or ".join(f"not coalesce({fine[id(item)]}, false)" for item in vouched)
+            streamed = self._stream(source, columns, vouched, questioned)
+            if rows is None:
+                rows = self._con.execute(f"select count(*) from ({source}\n) as _dq").fetchone()[0]
+            # Every row not streamed is present and expected for each of these checks.
+            for item in vouched:
+                item.element_count += rows - streamed
+        others = [item for item in items if fine[id(item)] is None]
+        if others:
+            self._stream(source, columns, others)
+
+    def _stream(
+        self, source: str, columns: list[str], items: list[_Pending], where: str = "true"
+    ) -> int:
+        """Validate the relation's rows matching `where` in batches; how many there were."""
         index = self._index(columns)
         projection = _projection(columns, items, index)
         if not projection:
             self._validate_empty(source, items, index)
-            return
-        reader = self._query(source, projection).to_arrow_reader(self._chunk_rows)
-        validated = False
+            return 0
+        reader = self._query(source, projection, where).to_arrow_reader(self._chunk_rows)
+        streamed = 0
         for batch in reader:
             live = [item for item in items if item.error is None]
             if not live:
-                return
+                return streamed
             self._gx.validate(_frame(pa.Table.from_batches([batch])), live, index)
-            validated = True
-        if not validated:
+            streamed += batch.num_rows
+        if not streamed:
             self._gx.validate(_frame(reader.schema.empty_table()), items, index)
+        return streamed
 
     def _partitioned(self, source: str, item: _Pending) -> None:
         columns = self._columns(source)
@@ -326,6 +352,10 @@ class _Engine:
             return
         projection = _projection(columns, [item], [])
         selected = ", ".join(quote(column) for column in projection)
+        if not getattr(item.expectation, "row_condition", None) and self._all_keys_once(
+            source, selected, hashed, item
+        ):
+            return
         with tempfile.TemporaryDirectory(prefix="data-quality-") as folder:
             # The relation is computed once, streamed by DuckDB into a temporary Parquet file
             # that the next steps scan: a relation is often a `select distinct` over a whole
@@ -346,6 +376,32 @@ class _Engine:
                 self._gx.validate(_frame(partition), [item], [])
                 if item.error:
                     return
+
+    def _all_keys_once(self, source: str, selected: str, hashed: list[str], item: _Pending) -> bool:
+        """Whether every key of the relation is whole and once in it; if so, `item` has counted
+        its rows and has GX's verdict on none of them.
+
+        One aggregate over the relation answers that, nearly always yes. Writing the relation to a
+        file, then grouping the file, took 21 of the 36 s that the audit of L's 27.8 million Okta
+        sign-ins took; the one aggregate takes 12 s. Otherwise the repeated and incomplete keys are
+        found and judged as before (`_keys_in_question`), and the relation is computed twice.
+        """
+        keys = ", ".join(quote(column) for column in hashed)
+        incomplete = " or ".join(f"{quote(column)} is null" for column in hashed)
+        counted = self._con.execute(
+            f"""select coalesce(sum(_n), 0), count(*) filter (where _n > 1 or {incomplete})
+            from (
+                select {keys}, count(*) as _n
+                from (select {selected} from ({source}\n) as _dq)
+                group by all
+            )"""
+        ).fetchone()
+        rows, questioned = counted if counted else (0, 0)
+        if questioned:
+            return False
+        item.element_count += rows
+        self._validate_empty(source, [item], [])
+        return True
 
     def _hash_partitions(
         self, path: str, selected: str, hashed: list[str], rows: int
@@ -404,6 +460,11 @@ class _Engine:
         """Let GX report the missing columns, as it does on a table of any size."""
         empty = self._con.execute(f"select * from ({source}\n) as _dq limit 0").to_arrow_table()
         self._gx.validate(_frame(empty), items, index)
+
+    def _types(self, source: str) -> dict[str, str]:
+        """Each column's DuckDB type, as `describe` names it (`VARCHAR`, `BIGINT`, ...)."""
+        described = self._con.execute(f"describe select * from ({source}\n) as _dq").fetchall()
+        return {row[0]: row[1] for row in described}
 
     def _columns(self, source: str) -> list[str]:
         self._con.execute(f"select * from ({source}\n) as _dq limit 0")

@@ -8,6 +8,7 @@ import duckdb
 import numpy as np
 import pytest
 
+from data_quality import runner
 from data_quality.checks import Check, Suite, expect, load_gx
 from data_quality.fingerprint import table_fingerprint
 from data_quality.runner import validate_table
@@ -217,12 +218,17 @@ def test_uniqueness_finds_duplicates_that_straddle_naive_chunks(warehouse) -> No
     assert (single.success, single.element_count, single.unexpected_count) == (False, 21, 2)
 
 
-def test_a_uniqueness_check_reads_its_relation_once_however_many_partitions(warehouse) -> None:
-    # GIVEN a key duplicated in a relation computed per row, read in 2-row partitions (11 of them)
+@pytest.mark.parametrize("duplicated", [False, True], ids=["keys-once", "key-repeated"])
+def test_a_uniqueness_check_reads_its_relation_at_most_twice_however_many_partitions(
+    warehouse, duplicated: bool
+) -> None:
+    # GIVEN a relation computed per row, read in 2-row partitions (11 of them), with or without a
+    # key repeated
     create_seats(warehouse, rows=20)
-    warehouse.execute(
-        "insert into marts.seats select * from marts.seats where application_id = 'app_7'"
-    )
+    if duplicated:
+        warehouse.execute(
+            "insert into marts.seats select * from marts.seats where application_id = 'app_7'"
+        )
     evaluated: list[str] = []
     warehouse.create_function(
         "evaluated",
@@ -246,12 +252,15 @@ def test_a_uniqueness_check_reads_its_relation_once_however_many_partitions(ware
 
     result = validate_table(warehouse, "marts.seats", unique, chunk_rows=2)
 
-    # THEN the duplicate is found, and the relation was computed once, into the file its
-    # partitions are read from: not once per partition, nor once more to see that it is large
+    # THEN a relation whose keys are each once is computed once, by the aggregate that finds so,
+    # and counted. With a key repeated, the duplicate is found: the relation is computed once more,
+    # into the file its partitions are read from, not once per partition
     (key,) = result.checks
-    assert (key.success, key.element_count, key.unexpected_count) == (False, 21, 2)
-    assert key.unexpected_sample == ["app_7", "app_7"]
-    assert len(evaluated) == 21
+    rows = 21 if duplicated else 20
+    expected = (False, rows, 2) if duplicated else (True, rows, 0)
+    assert (key.success, key.element_count, key.unexpected_count) == expected
+    assert key.unexpected_sample == (["app_7", "app_7"] if duplicated else [])
+    assert len(evaluated) == rows * (2 if duplicated else 1)
 
 
 @pytest.mark.parametrize(
@@ -596,3 +605,149 @@ def test_a_metric_id_is_the_one_gx_itself_makes(keywords: dict) -> None:
     _hash_plain_metric_keywords_directly()
 
     assert IDDict(keywords).to_id() == IDDict.to_id.gx_to_id(IDDict(keywords))
+
+
+def _row_check(name: str, kind: str, **arguments: object) -> Check:
+    return Check(name, expect(kind, **arguments), True, "-")
+
+
+#: Row checks that DuckDB can vouch for (text, boolean and integer columns) and two it cannot (a
+#: float column, a row condition), on nulls, a NaN, a quote, values out of their set and at, inside
+#: and past their bounds; and key checks on a repeated key, a missing one, and keys each once.
+EDGES = Suite(
+    table="edges",
+    key=("id",),
+    checks=(
+        _row_check("name_present", "ExpectColumnValuesToNotBeNull", column="name"),
+        _row_check("n_present", "ExpectColumnValuesToNotBeNull", column="n"),
+        _row_check("flag_present", "ExpectColumnValuesToNotBeNull", column="flag"),
+        _row_check(
+            "name_known", "ExpectColumnValuesToBeInSet", column="name", value_set=["a", "o'neil"]
+        ),
+        _row_check(
+            "name_mostly_a",
+            "ExpectColumnValuesToBeInSet",
+            column="name",
+            value_set=["a"],
+            mostly=0.3,
+        ),
+        _row_check("flag_true", "ExpectColumnValuesToBeInSet", column="flag", value_set=[True]),
+        _row_check("n_listed", "ExpectColumnValuesToBeInSet", column="n", value_set=[0, 5, 10]),
+        _row_check(
+            "n_in_range", "ExpectColumnValuesToBeBetween", column="n", min_value=0, max_value=10
+        ),
+        _row_check(
+            "n_strictly_in_range",
+            "ExpectColumnValuesToBeBetween",
+            column="n",
+            min_value=0,
+            max_value=10,
+            strict_min=True,
+            strict_max=True,
+        ),
+        _row_check("n_from_zero", "ExpectColumnValuesToBeBetween", column="n", min_value=0),
+        _row_check(
+            "n_to_ten_and_a_half", "ExpectColumnValuesToBeBetween", column="n", max_value=10.5
+        ),
+        _row_check(
+            "f_in_range", "ExpectColumnValuesToBeBetween", column="f", min_value=0, max_value=2
+        ),
+        _row_check(
+            "name_known_where_flagged",
+            "ExpectColumnValuesToBeInSet",
+            column="name",
+            value_set=["a"],
+            row_condition="flag==True",
+            condition_parser="pandas",
+        ),
+        _row_check("id_unique", "ExpectColumnValuesToBeUnique", column="id"),
+        _row_check("k_unique", "ExpectColumnValuesToBeUnique", column="k"),
+        _row_check("id_name_unique", "ExpectCompoundColumnsToBeUnique", column_list=["id", "name"]),
+    ),
+)
+
+
+def create_edges(con: duckdb.DuckDBPyConnection, copies: int = 1) -> None:
+    """Eleven rows of edge cases, `copies` times over (k stays unique)."""
+    con.execute(
+        """
+        create or replace table marts.edges as
+        select row_number() over () as k, id, name, flag, n, f
+        from (
+            values
+                (1, 'a', true, 0, 1.0),
+                (2, 'b', false, 10, 'nan'::double),
+                (3, 'o''neil', null, -1, null),
+                (4, null, true, 11, 2.5),
+                (5, 'a', true, null, 0.0),
+                (5, 'a', true, 5, 2.0),
+                (null, 'z', false, 10, 1.5),
+                (8, 'a', true, 1, 1.0),
+                (9, 'a ', true, 9, 1.0),
+                (10, 'A', true, 10, 1.0),
+                (11, 'a', null, 0, 1.0)
+        ) as t(id, name, flag, n, f), range(?) as copies(c)
+        """,
+        [copies],
+    )
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_reading_only_the_questioned_rows_finds_what_reading_every_row_finds(
+    warehouse, monkeypatch, copies: int
+) -> None:
+    # GIVEN the edge cases, in chunks of 3 rows (so that every check is on a large relation)
+    create_edges(warehouse, copies)
+
+    questioned = validate_table(warehouse, "marts.edges", EDGES, chunk_rows=3)
+    monkeypatch.setattr(runner, "certainly_expected", lambda *_: None)
+    monkeypatch.setattr(runner._Engine, "_all_keys_once", lambda *_: False)
+    every_row = validate_table(warehouse, "marts.edges", EDGES, chunk_rows=3)
+
+    # THEN each check's verdict, counts, samples and rows are those of reading every row, which
+    # found a fault in every check but two, and counted every row (the row condition's only)
+    assert questioned.checks == every_row.checks
+    assert {c.name for c in every_row.checks if c.success} == {"name_mostly_a", "k_unique"}
+    counted = {c.name: c.element_count for c in every_row.checks}
+    assert counted.pop("name_known_where_flagged") == 7 * copies
+    assert set(counted.values()) == {11 * copies}
+    assert check(every_row, "n_in_range").unexpected_count == 2 * copies
+    assert check(every_row, "id_unique").unexpected_count == (2 if copies == 1 else 40)
+
+
+def test_row_checks_hand_great_expectations_only_the_rows_sql_cannot_vouch_for(
+    warehouse, monkeypatch
+) -> None:
+    # GIVEN 1,000 rows that pass every check but one row out of range, in chunks of 100
+    warehouse.execute(
+        "create table marts.clean as select i as id, 'a' as name, true as flag, i % 10 as n"
+        " from range(1000) r(i)"
+    )
+    warehouse.execute("update marts.clean set n = 99 where id = 500")
+    suite = Suite(
+        table="clean",
+        key=("id",),
+        checks=tuple(
+            c for c in EDGES.checks if c.name in {"name_present", "flag_true", "n_in_range"}
+        ),
+    )
+    seen: list[int] = []
+    validate = runner._Validator.validate
+    monkeypatch.setattr(
+        runner._Validator,
+        "validate",
+        lambda self, frame, items, index: (
+            seen.append(len(frame)) or validate(self, frame, items, index)
+        ),
+    )
+
+    result = validate_table(warehouse, "marts.clean", suite, chunk_rows=100)
+
+    # THEN GX saw only the row out of range, and each check still counts all 1,000
+    assert sum(seen) == 1
+    assert [(c.name, c.success, c.element_count) for c in result.checks] == [
+        ("name_present", True, 1000),
+        ("flag_true", True, 1000),
+        ("n_in_range", False, 1000),
+    ]
+    assert check(result, "n_in_range").unexpected_rows == [{"n": 99, "id": 500}]
