@@ -10,9 +10,10 @@ present and expected.
 So the SQL only has to be sure of what it lets through, never of what it questions: a row it
 cannot vouch for (a null, a NaN, a value out of the set) goes to GX, which decides. It vouches
 only where DuckDB and pandas compare values alike: text, booleans and integers against values of
-the same kind, and integer columns against finite numeric bounds. Anything else (a float or
-decimal column, a date range, a row condition, a parameterised value set) returns None and the
-check streams every row, as before.
+the same kind, integer columns against finite numeric bounds, and presence in any column but a
+float (whose NaN pandas counts as missing) or a nested one. Anything else (a float or decimal
+column's range or set, a date range, a row condition, a parameterised value set) returns None and
+the check streams every row, as before.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _INTEGER_TYPES = frozenset(
 )
 _TEXT_TYPES = frozenset({"VARCHAR"})
 _BOOLEAN_TYPES = frozenset({"BOOLEAN"})
+# Types whose only missing value in pandas is a SQL null: not floats, whose NaN pandas also counts
+# as missing, nor nested types. Decimals are read as float64, but a present decimal is never NaN.
+_NULL_ONLY_PREFIXES = ("DECIMAL", "DATE", "TIME", "UUID")
 
 
 def certainly_expected(expectation: Expectation, column_types: dict[str, str]) -> str | None:
@@ -44,7 +48,9 @@ def certainly_expected(expectation: Expectation, column_types: dict[str, str]) -
     kind = expectation.expectation_type
     name = quote(column)
     if kind == "expect_column_values_to_not_be_null":
-        if column_type in _TEXT_TYPES | _BOOLEAN_TYPES | _INTEGER_TYPES:
+        if column_type in _TEXT_TYPES | _BOOLEAN_TYPES | _INTEGER_TYPES or column_type.startswith(
+            _NULL_ONLY_PREFIXES
+        ):
             return f"{name} is not null"
         return None
     if kind == "expect_column_values_to_be_in_set":

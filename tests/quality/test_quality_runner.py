@@ -621,6 +621,10 @@ EDGES = Suite(
         _row_check("name_present", "ExpectColumnValuesToNotBeNull", column="name"),
         _row_check("n_present", "ExpectColumnValuesToNotBeNull", column="n"),
         _row_check("flag_present", "ExpectColumnValuesToNotBeNull", column="flag"),
+        _row_check("at_present", "ExpectColumnValuesToNotBeNull", column="at"),
+        _row_check("day_present", "ExpectColumnValuesToNotBeNull", column="day"),
+        _row_check("amount_present", "ExpectColumnValuesToNotBeNull", column="amount"),
+        _row_check("f_present", "ExpectColumnValuesToNotBeNull", column="f"),
         _row_check(
             "name_known", "ExpectColumnValuesToBeInSet", column="name", value_set=["a", "o'neil"]
         ),
@@ -672,7 +676,11 @@ def create_edges(con: duckdb.DuckDBPyConnection, copies: int = 1) -> None:
     con.execute(
         """
         create or replace table marts.edges as
-        select row_number() over () as k, id, name, flag, n, f
+        select
+            row_number() over () as k, id, name, flag, n, f,
+            timestamp '2026-10-01 00:00:00' + to_hours(n) as at,
+            date '2026-10-01' + id as day,
+            cast(case when not isnan(f) then f end as decimal(18, 2)) as amount
         from (
             values
                 (1, 'a', true, 0, 1.0),
