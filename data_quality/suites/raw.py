@@ -60,6 +60,11 @@ def columns_match(entity: Entity) -> Check:
     )
 
 
+#: The name of a raw suite's key check, which ingestion reads to load a delivery whose keys are
+#: each once without looking for copies again (`pipelines.ingest.gate.keys_once`).
+KEY_CHECK = "key_unique"
+
+
 def key_unique(entity: Entity) -> Check:
     if len(entity.key) == 1:
         expectation = expect("ExpectColumnValuesToBeUnique", column=entity.key[0])
@@ -75,7 +80,7 @@ def key_unique(entity: Entity) -> Check:
         keys = ", ".join(quote(column) for column in entity.key)
         content = ", ".join(quote(column) for column in entity.schema.names)
         relation = f"select distinct {keys}, hash({content}) as _content_hash from {{table}}"
-    return Check("key_unique", expectation, True, DUPLICATE, relation=relation)
+    return Check(KEY_CHECK, expectation, True, DUPLICATE, relation=relation)
 
 
 def holds(name: str, predicate: str, why: str, blocking: bool = True) -> Check:

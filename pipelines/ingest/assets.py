@@ -27,6 +27,7 @@ from pipelines.ingest.gate import (
     audit_delivery,
     blocked_message,
     freshness_check,
+    keys_once,
     refuse_delivery,
     submit_audit,
     with_check,
@@ -196,7 +197,7 @@ def build_source_assets(
                 )
                 return
             inserted, total = load_landing_file(
-                con, delivery.landing_file, table, entity, delivery.window
+                con, delivery.landing_file, table, entity, delivery.window, keys_once(result)
             )
             if delivery.window:
                 result = with_check(

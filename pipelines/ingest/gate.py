@@ -36,7 +36,7 @@ import duckdb
 
 from connectors.base import Entity, Window
 from data_quality.results import CheckResult, SuiteResult
-from data_quality.suites.raw import raw_suite
+from data_quality.suites.raw import KEY_CHECK, raw_suite
 from data_quality.worker import Validation, submit_parquet
 from pipelines.ingest.landing import rows_in_window, rows_landed
 
@@ -156,6 +156,20 @@ def freshness_check(
             "kwargs": {"min_value": oldest_allowed.isoformat(), "lag_days": lag.days},
             "observed_value": newest.isoformat() if newest else None,
         },
+    )
+
+
+def keys_once(result: SuiteResult) -> bool:
+    """Whether the delivery's audit found each of its rows' keys once: its key check passed on as
+    many rows as the delivery has (an event log's check counts each key once per content, so a
+    copy of an event makes it count fewer). The load then need not look for copies itself."""
+    check = next((check for check in result.checks if check.name == KEY_CHECK), None)
+    return bool(
+        check is not None
+        and check.success
+        and check.error is None
+        and check.element_count is not None
+        and check.element_count == result.row_count
     )
 
 

@@ -56,12 +56,13 @@ def land(
     batches: Iterator[pa.RecordBatch],
     window: Window | None = None,
     run_id: str = "run-1",
+    keys_once: bool = False,
 ) -> tuple[int, int]:
     path = tmp_path / "landing" / f"{entity.name}-{run_id}.parquet"
     write_landing_file(
         batches, entity, path, source="test", run_id=run_id, extracted_at=datetime(2026, 10, 2)
     )
-    return load_landing_file(con, path, f"raw.test__{entity.name}", entity, window)
+    return load_landing_file(con, path, f"raw.test__{entity.name}", entity, window, keys_once)
 
 
 @pytest.fixture
@@ -200,6 +201,32 @@ def test_a_key_delivered_twice_is_landed_once_null_keys_included(con, tmp_path: 
         ("e2",),
         (None,),
     ]
+
+
+def test_a_delivery_whose_keys_are_each_once_lands_as_looking_for_copies_would(
+    tmp_path: Path,
+) -> None:
+    # GIVEN the same windows loaded into two warehouses: one told each delivery's keys are once
+    # (its audit counted them), one looking for copies itself; a re-delivery replaces a window
+    loads = [((1, 2, 3), hours(0, 4)), ((5, 6), hours(4, 8)), ((0, 3), hours(0, 4))]
+    landed = {}
+    for told in (True, False):
+        with duckdb.connect(str(tmp_path / f"told-{told}.duckdb")) as con:
+            counts = [
+                land(con, tmp_path, EVENTS, events(*at), window, f"run-{n}", keys_once=told)
+                for n, (at, window) in enumerate(loads)
+            ]
+            rows = con.execute("select uuid, published, _run_id from raw.test__events order by 1")
+            landed[told] = (counts, rows.fetchall())
+            # the kept fingerprint follows the rows either way (the load times differ between
+            # the two warehouses, so the fingerprints themselves do too)
+            assert kept_fingerprint(con, "raw.test__events") == table_fingerprint(
+                con, "raw.test__events"
+            )
+
+    # THEN the rows and the counts are the same
+    assert landed[True] == landed[False]
+    assert [uuid for uuid, *_ in landed[True][1]] == ["e0", "e3", "e5", "e6"]
 
 
 def test_a_delivery_larger_than_duckdbs_memory_limit_lands(tmp_path: Path) -> None:

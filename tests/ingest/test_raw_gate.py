@@ -29,7 +29,7 @@ from connectors.config import SourceConfig
 from connectors.okta.entities import APPS, SSO_EVENTS
 from connectors.registry import SOURCE_ENTITIES
 from pipelines.ingest.assets import build_source_assets
-from pipelines.ingest.gate import GateSettings, audit_delivery
+from pipelines.ingest.gate import GateSettings, audit_delivery, keys_once
 from pipelines.ingest.landing import write_landing_file
 from pipelines.ingest.partitions import DayRange
 from pipelines.ingest.quarantine import reason_counts
@@ -399,3 +399,33 @@ def test_an_events_redelivery_shrinking_its_days_is_refused(tmp_path: Path) -> N
     assert "volume_not_dropped" in failure_message(result)
     with duckdb.connect(str(Paths(tmp_path).warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.okta__sso_events").fetchone() == (4,)
+
+
+@pytest.mark.parametrize("copied", [False, True], ids=["keys-once", "an-event-read-twice"])
+def test_the_load_is_spared_looking_for_copies_only_when_the_audit_saw_every_key_once(
+    tmp_path: Path, copied: bool
+) -> None:
+    # GIVEN four sign-ins, the first read twice where two pages meet in one delivery
+    day = datetime(2026, 10, 20)
+    events = [{"uuid": f"e{n}", "published": day + timedelta(hours=n)} for n in range(4)]
+    delivered = [*events, dict(events[0])] if copied else events
+    landing = tmp_path / "sso_events.parquet"
+    batch = pa.RecordBatch.from_pylist(delivered, schema=SSO_EVENTS.schema)
+    write_landing_file(
+        [batch], SSO_EVENTS, landing, source="okta", run_id="r", extracted_at=datetime.now()
+    )
+
+    with duckdb.connect() as con:
+        result = audit_delivery(
+            con, landing, "okta", SSO_EVENTS, "raw.okta__sso_events", GateSettings()
+        )
+
+    # THEN a copy is no fault, but the load must drop it: it is told the keys are once only if
+    # the key check counted as many keys as the delivery has rows
+    assert result.success
+    assert keys_once(result) is not copied
+    assert extract_okta(tmp_path, SSO_EVENTS, delivered).success
+    with duckdb.connect(str(Paths(tmp_path).warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*), count(distinct uuid) from raw.okta__sso_events"
+        ).fetchone() == (4, 4)
