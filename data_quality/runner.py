@@ -12,8 +12,9 @@ strategies, chosen from their expectation:
   validation of all such checks per batch. Per-row results add up exactly across batches:
   element, missing and unexpected counts are summed, `mostly` is applied to the totals (as GX does
   on one batch), and the first `SAMPLE_SIZE` unexpected values are kept. Where SQL can vouch for a
-  row (`questioned`: not null, in set or between on text, boolean and integer columns), only the
-  rows it cannot vouch for are read, and the others counted as present and expected.
+  row (`questioned`: not null on any column but a float or a nested one; in set or between on
+  text, boolean and integer columns), only the rows it cannot vouch for are read, and the others
+  counted as present and expected.
 * partitioned: uniqueness compares rows with each other, so a duplicate split across two naive
   chunks would go unseen. One aggregate first counts the relation's rows and finds whether every
   key is whole and once, as nearly always: then the rows are only counted. Otherwise those checks
