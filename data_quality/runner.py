@@ -308,8 +308,8 @@ class _Engine:
     def _streamed(self, source: str, items: list[_Pending], rows: int | None) -> None:
         """Row-wise checks in batches: those whose certainly-fine rows SQL can tell
         (`questioned`) see only the other rows, and count the rest; any others see every row."""
-        columns = self._columns(source)
         types = self._types(source)
+        columns = list(types)
         fine = {id(item): certainly_expected(item.expectation, types) for item in items}
         vouched = [item for item in items if fine[id(item)] is not None]
         if vouched:
@@ -463,7 +463,8 @@ class _Engine:
         self._gx.validate(_frame(empty), items, index)
 
     def _types(self, source: str) -> dict[str, str]:
-        """Each column's DuckDB type, as `describe` names it (`VARCHAR`, `BIGINT`, ...)."""
+        """Each column's DuckDB type, as `describe` names it (`VARCHAR`, `BIGINT`, ...), in the
+        relation's order."""
         described = self._con.execute(f"describe select * from ({source}\n) as _dq").fetchall()
         return {row[0]: row[1] for row in described}
 
