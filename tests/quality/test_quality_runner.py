@@ -723,6 +723,24 @@ def test_reading_only_the_questioned_rows_finds_what_reading_every_row_finds(
     assert check(every_row, "id_unique").unexpected_count == (2 if copies == 1 else 40)
 
 
+def test_each_check_alone_finds_reading_only_its_questioned_rows_what_reading_every_row_finds(
+    warehouse, monkeypatch
+) -> None:
+    # GIVEN the edge cases, each check in a suite of its own: in one suite, a row one check
+    # questions reaches GX for all of them, which would hide another check vouching for it wrongly
+    create_edges(warehouse)
+    alone = [Suite("edges", (c,), EDGES.key) for c in EDGES.checks]
+
+    questioned = [validate_table(warehouse, "marts.edges", suite, chunk_rows=3) for suite in alone]
+    monkeypatch.setattr(runner, "certainly_expected", lambda *_: None)
+    monkeypatch.setattr(runner._Engine, "_all_keys_once", lambda *_: False)
+    every_row = [validate_table(warehouse, "marts.edges", suite, chunk_rows=3) for suite in alone]
+
+    # THEN each check's verdict, counts, samples and rows are those of reading every row
+    for by_sql, by_gx in zip(questioned, every_row, strict=True):
+        assert by_sql.checks == by_gx.checks
+
+
 def test_row_checks_hand_great_expectations_only_the_rows_sql_cannot_vouch_for(
     warehouse, monkeypatch
 ) -> None:
