@@ -229,6 +229,17 @@ def test_a_delivery_whose_keys_are_each_once_lands_as_looking_for_copies_would(
     assert [uuid for uuid, *_ in landed[True][1]] == ["e0", "e3", "e5", "e6"]
 
 
+def test_a_load_told_the_keys_are_once_trusts_it_and_looks_for_no_copies(
+    con, tmp_path: Path
+) -> None:
+    # A copy lands twice only if the load skipped looking for copies: the audit's word is taken
+    # (`gate.keys_once` says so only when the key check counted as many keys as rows).
+    inserted, total = land(con, tmp_path, EVENTS, events(1, 1, 2), hours(0, 4), keys_once=True)
+
+    assert (inserted, total) == (3, 3)
+    assert landed_events(con) == ["e1", "e1", "e2"]
+
+
 def test_a_delivery_larger_than_duckdbs_memory_limit_lands(tmp_path: Path) -> None:
     # Picking one row per key with a window over the whole delivery held all of it in memory:
     # a million events did not fit in 100 MB (L's 28 million sign-ins did not fit in 2 GiB).
