@@ -4,7 +4,7 @@
 
 This process serves the sample company's systems on loopback (as `software-audit demo` does) and
 runs each refresh as a child process, `python -m pipelines.cli refresh`, sampling the child's whole
-process tree (dbt runs in its own processes) every 50 ms from /proc: peak RSS, and CPU per Dagster
+process tree (dbt runs in its own processes) every 100 ms from /proc: peak RSS, and CPU per Dagster
 step by interpolating the tree's cumulative CPU at each step's start and end. Stage wall times come
 from Dagster's step stats (DAGSTER_HOME under the bench folder).
 
@@ -295,7 +295,8 @@ def section(
     parts.append(
         "Wall times per stage are Dagster's step stats (ingest sums the `extract_<source>` steps)."
         " CPU per stage is the process tree's user + system CPU between the step's start and end,"
-        " from /proc samples every 50 ms (dbt's processes included); the whole-process CPU is"
+        " from /proc samples every 100 ms (dbt's processes included; every 50 ms before"
+        " 2026-12-01 12:00 UTC); the whole-process CPU is"
         " exact (wait4). Peak RSS is the highest sampled sum of RSS over the tree (pages shared"
         " between processes counted once per process). The floor runs in the bench process on"
         " one DuckDB connection with DuckDB's default threads.\n"

@@ -210,8 +210,9 @@ def test_machine_names_cpu_cores_and_versions() -> None:
     assert info["RAM"].endswith("GiB")
     assert info["duckdb"][0].isdigit()
     assert re.fullmatch(
-        r"Python loop \d+\.\d\d s, DuckDB scan \d+\.\d\d s",
-        info["speed probe (one core, lower is faster)"],
+        r"Python loop \d+\.\d\d s and DuckDB scan \d+\.\d\d s on one core;"
+        r" DuckDB aggregate \d+\.\d\d s on one core, \d+\.\d\d s on two",
+        info["speed probe (lower is faster)"],
     )
 
 
@@ -227,12 +228,28 @@ def test_sampler_sees_a_grandchild_burn_cpu() -> None:
     burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
     parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"
     child = subprocess.Popen([sys.executable, "-c", parent])
-    sampler = TreeSampler(child.pid, every_s=0.02).start()
+    sampler = TreeSampler(child.pid, every_s=0.02, search_every_s=0.02).start()
     child.wait()
     samples = sampler.stop()
     assert max(s.processes for s in samples.items) == 2
     assert samples.items[-1].cpu_s >= 0.3
     assert max(s.rss_bytes for s in samples.items) > 2**20
+
+
+def test_sampler_counts_a_grandchild_that_ended_before_the_tree_was_searched_again() -> None:
+    # The tree is searched once here (at the start, before the grandchild exists): the grandchild
+    # is never seen, and its CPU is counted through its parent's once the parent has reaped it.
+    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+    parent = (
+        f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {burn!r}]);"
+        " time.sleep(0.3)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", parent])
+    sampler = TreeSampler(child.pid, every_s=0.02, search_every_s=3600).start()
+    child.wait()
+    samples = sampler.stop()
+    assert max(s.processes for s in samples.items) == 1
+    assert samples.items[-1].cpu_s >= 0.3
 
 
 def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
