@@ -17,6 +17,7 @@ from pipelines.ingest.fingerprints import current_hash, stored_hash
 from pipelines.ingest.landing import (
     checkpointed_once,
     ensure_table,
+    insertion_order_free,
     load_landing_file,
     rows_in_window,
     write_landing_file,
@@ -363,3 +364,37 @@ def test_a_failed_step_keeps_its_committed_loads_and_the_threshold(tmp_path: Pat
         assert threshold(con) == "16.0 MiB"
     with duckdb.connect(str(database)) as con:
         assert landed_events(con) == ["e1", "e2"]
+
+
+def insertion_order_kept(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("select current_setting('preserve_insertion_order')").fetchone()
+    return bool(row[0]) if row else True
+
+
+@pytest.mark.parametrize("kept_before", [True, False])
+def test_a_load_puts_the_sessions_insertion_order_setting_back(
+    con, tmp_path: Path, kept_before: bool
+) -> None:
+    # The load inserts without keeping the delivery's order (its checkpoint then costs nothing);
+    # the connection is the step's, whose other statements keep their own setting.
+    con.execute(f"set preserve_insertion_order = {str(kept_before).lower()}")
+    land(con, tmp_path, EVENTS, events(1, 2), hours(0, 4))
+    land(con, tmp_path, EVENTS, events(2, 3), hours(2, 4), run_id="run-2", keys_once=True)
+
+    assert landed_events(con) == ["e1", "e2", "e3"]
+    assert insertion_order_kept(con) is kept_before
+
+
+def test_the_insertion_order_setting_is_put_back_when_the_insert_fails(con) -> None:
+    inside: list[bool] = []
+
+    def failing_insert() -> None:
+        with insertion_order_free(con):
+            inside.append(insertion_order_kept(con))
+            con.execute("insert into raw.no_such_table values (1)")
+
+    with pytest.raises(duckdb.CatalogException):
+        failing_insert()
+
+    assert inside == [False]
+    assert insertion_order_kept(con) is True
