@@ -296,7 +296,7 @@ def section(
         "Wall times per stage are Dagster's step stats (ingest sums the `extract_<source>` steps)."
         " CPU per stage is the process tree's user + system CPU between the step's start and end,"
         " from /proc samples every 100 ms (dbt's processes included; every 50 ms before"
-        " 2026-12-01 12:00 UTC); the whole-process CPU is"
+        " 2026-12-01 11:15 UTC); the whole-process CPU is"
         " exact (wait4). Peak RSS is the highest sampled sum of RSS over the tree (pages shared"
         " between processes counted once per process). The floor runs in the bench process on"
         " one DuckDB connection with DuckDB's default threads.\n"

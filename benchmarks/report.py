@@ -192,7 +192,7 @@ business files, which are rewritten each run. The machine is shared: the load av
 refresh started is given, and wall times above CPU times mean the refresh waited for the cores.
 A cloud VM's speed also varies from day to day under the same name: each section gives a speed
 probe (fixed work on one core and on two, `benchmarks/report.py`; the two-core figure since
-2026-12-01 11:30 UTC) and the CPU time the hypervisor gave to other guests during each refresh;
+2026-12-01 11:15 UTC) and the CPU time the hypervisor gave to other guests during each refresh;
 compare sections through those, not through the CPU's name.
 
 """
