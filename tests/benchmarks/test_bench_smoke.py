@@ -11,8 +11,10 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -224,32 +226,53 @@ def test_parse_stat_survives_spaces_and_parens_in_the_name() -> None:
     assert stat.rss_bytes == 250 * os.sysconf("SC_PAGE_SIZE")
 
 
+BURN = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+
+
+def wait_until(condition: Callable[[], object], timeout_s: float = 20.0) -> None:
+    deadline = monotonic() + timeout_s
+    while not condition():
+        assert monotonic() < deadline, "the sampler never got there"
+        sleep(0.01)
+
+
+def sample_a_grandchild_burning_cpu(search_every_s: float) -> Samples:
+    """Sample a child that, once the sampler has searched the tree, runs a grandchild burning 0.4 s
+    of CPU, and ends only once that CPU was sampled: each step waits for the last, not a clock."""
+    parent = (
+        "import subprocess, sys; sys.stdin.readline();"
+        f" subprocess.run([sys.executable, '-c', {BURN!r}]); sys.stdin.readline()"
+    )
+    child = subprocess.Popen([sys.executable, "-c", parent], stdin=subprocess.PIPE)
+    assert child.stdin is not None
+    sampler = TreeSampler(child.pid, every_s=0.02, search_every_s=search_every_s).start()
+    try:
+        wait_until(lambda: sampler.samples.items)
+        child.stdin.write(b"start\n")
+        child.stdin.flush()
+        wait_until(lambda: sampler.samples.items[-1].cpu_s >= 0.3)
+        child.stdin.write(b"end\n")
+        child.stdin.close()
+        child.wait()
+    finally:
+        child.kill()
+        samples = sampler.stop()
+    return samples
+
+
 def test_sampler_sees_a_grandchild_burn_cpu() -> None:
-    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
-    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"
-    child = subprocess.Popen([sys.executable, "-c", parent])
-    sampler = TreeSampler(child.pid, every_s=0.02, search_every_s=0.02).start()
-    child.wait()
-    samples = sampler.stop()
+    samples = sample_a_grandchild_burning_cpu(search_every_s=0.02)
+
     assert max(s.processes for s in samples.items) == 2
-    assert samples.items[-1].cpu_s >= 0.3
     assert max(s.rss_bytes for s in samples.items) > 2**20
 
 
 def test_sampler_counts_a_grandchild_that_ended_before_the_tree_was_searched_again() -> None:
-    # The tree is searched once here (at the start, before the grandchild exists): the grandchild
-    # is never seen, and its CPU is counted through its parent's once the parent has reaped it.
-    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
-    parent = (
-        f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {burn!r}]);"
-        " time.sleep(0.3)"
-    )
-    child = subprocess.Popen([sys.executable, "-c", parent])
-    sampler = TreeSampler(child.pid, every_s=0.02, search_every_s=3600).start()
-    child.wait()
-    samples = sampler.stop()
+    # The tree is searched once, before the grandchild exists: the grandchild is never seen, and
+    # its CPU is counted through its parent's once the parent has reaped it (`wait_until` inside).
+    samples = sample_a_grandchild_burning_cpu(search_every_s=3600)
+
     assert max(s.processes for s in samples.items) == 1
-    assert samples.items[-1].cpu_s >= 0.3
 
 
 def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
