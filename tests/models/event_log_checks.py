@@ -38,5 +38,10 @@ def failures(
         as_of_date=AS_OF_DATE,
         variables=variables,
     )
+    return failing_rows(data_dir)
+
+
+def failing_rows(data_dir: Path) -> dict[str, int]:
+    """Each test of the last dbt command in `data_dir`: how many failing rows it found."""
     results = json.loads((data_dir / "dbt_target" / "run_results.json").read_text())["results"]
     return {r["unique_id"].split(".")[2]: r["failures"] for r in results}
