@@ -13,7 +13,7 @@ import platform
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -236,12 +236,16 @@ class RefreshFigures:
     peak_rss_mb: float | None
     stage_wall_s: dict[str, float]
     floor_ratio: float | None = None
+    stage_cpu_s: dict[str, float] = field(default_factory=dict)
+    #: The cores of the section's machine, from its machine list (None if it names none).
+    cores: int | None = None
 
 
 def refresh_figures(section: str) -> dict[str, RefreshFigures]:
     """The figures of each refresh ("full", "incremental") in a scale section written by
     `section` (benchmarks/refresh.py), read from its own tables."""
     figures = {}
+    cores = _CORES.search(section)
     for match in _REFRESH.finditer(section):
         rows = {}
         for line in match.group(3).splitlines():
@@ -257,8 +261,13 @@ def refresh_figures(section: str) -> dict[str, RefreshFigures]:
             peak_rss_mb=None if whole[3] == "–" else _parse(whole[3]),
             stage_wall_s={stage: _parse(cells[1]) for stage, cells in rows.items()},
             floor_ratio=_parse(whole[4].rstrip("×")) if whole[4][:1].isdigit() else None,
+            stage_cpu_s={stage: _parse(cells[2]) for stage, cells in rows.items()},
+            cores=int(cores.group(1)) if cores else None,
         )
     return figures
+
+
+_CORES = re.compile(r"^- cores: (\d+)$", re.M)
 
 
 def _parse(cell: str) -> float:
@@ -433,13 +442,32 @@ def _after_ingest(full: RefreshFigures, floor_ratio: float) -> str:
     """The full refresh's stages after ingest against the floor: the ingest pages every event out
     of the sources' HTTP APIs, which the floor, reading Parquet, does not, so this is the share of
     the ratio that orchestration, dbt and the checks make (the floor's time is read back from the
-    whole refresh's ratio, rounded as the table shows it)."""
+    whole refresh's ratio, rounded as the table shows it).
+
+    Their CPU time is set against what 3x the floor gives the machine's cores: if it is more, no
+    scheduling (more parallel steps, fewer waits) can reach the target; only less work can."""
     after = full.wall_s - full.stage_wall_s.get("ingest", 0.0)
     if floor_ratio <= 0:
         return "without ingest: the floor took no measurable time."
-    return (
+    floor_s = full.wall_s / floor_ratio
+    text = (
         f"without ingest (dbt build, quality gate, publish, start-up and orchestration: "
-        f"{after:,.1f} s) {after / (full.wall_s / floor_ratio):,.1f}×."
+        f"{after:,.1f} s) {after / floor_s:,.1f}×."
+    )
+    whole_cpu = full.stage_cpu_s.get(WHOLE_PROCESS)
+    if full.cores is None or whole_cpu is None:
+        return text
+    cpu = whole_cpu - full.stage_cpu_s.get("ingest", 0.0)
+    budget = FLOOR_RATIO * floor_s * full.cores
+    if cpu > budget:
+        return text + (
+            f" Those stages used {cpu:,.1f} s of CPU, more than 3× the floor gives "
+            f"{full.cores} cores busy throughout ({budget:,.1f} s): they need less work, not "
+            "better scheduling, to come within 3×."
+        )
+    return text + (
+        f" Those stages used {cpu:,.1f} s of CPU, within what 3× the floor gives "
+        f"{full.cores} cores busy throughout ({budget:,.1f} s)."
     )
 
 

@@ -375,9 +375,15 @@ def test_a_forgotten_day_of_graph_sign_ins_is_drawn_again_alike(tiny: Company) -
 
 
 def scale_section(
-    name: str, events: int, full: tuple[float, ...], incremental: tuple[float, ...]
+    name: str,
+    events: int,
+    full: tuple[float, ...],
+    incremental: tuple[float, ...],
+    floor_s: float = 1.0,
+    cores: int | None = None,
 ) -> str:
-    """A scale section in the runner's format; each tuple: ingest, dbt, gate, outside, whole."""
+    """A scale section in the runner's format; each tuple: ingest, dbt, gate, outside, whole.
+    Each stage's CPU time is 1.5 times its wall time; `cores` adds the machine's cores."""
     parts = [f"## Scale {name}\n"]
     for label, walls in (("Full", full), ("Incremental", incremental)):
         stages = ("ingest", "dbt build", "quality gate", OUTSIDE_STEPS, "whole refresh process")
@@ -386,7 +392,9 @@ def scale_section(
             for stage, wall in zip(stages, walls, strict=True)
         ]
         parts.append(f"### {label} refresh (audit date 2026-10-31, {events:,} Okta sign-in events)")
-        parts.append(stage_table(rows, floor_s=1.0) + "\n")
+        parts.append(stage_table(rows, floor_s=floor_s) + "\n")
+    if cores is not None:
+        parts.append(f"Machine:\n\n- CPU: test\n- cores: {cores}\n")
     return "\n".join(parts)
 
 
@@ -448,6 +456,39 @@ def test_scaling_summary_judges_each_target_on_the_figures_it_names(tmp_path: Pa
     assert "- L full refresh within 3× the floor: 900.0×, **missed**; without ingest" in text
     # 900 s less 700 s of ingest, against the floor's 1 s
     assert "start-up and orchestration: 200.0 s) 200.0×." in text
+
+
+def test_the_floor_target_sets_the_stages_after_ingest_against_the_cores_cpu(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "benchmarks.md"
+    incremental = (30, 20, 10, 10, 84)
+    # After ingest: 200 s of wall, 300 s of CPU (1.5 times); 3x a 10 s floor on 2 cores is 60 s.
+    write_section(
+        path,
+        "L",
+        scale_section("L", 100_000_000, (700, 100, 80, 20, 900), incremental, 10.0, cores=2),
+    )
+    text = path.read_text()
+    assert "start-up and orchestration: 200.0 s) 20.0×. Those stages used 300.0 s of CPU" in text
+    assert "more than 3× the floor gives 2 cores busy throughout (60.0 s)" in text
+
+    # After ingest: 100 s of wall, 150 s of CPU; 3x a 40 s floor on 2 cores is 240 s.
+    write_section(
+        path,
+        "L",
+        scale_section("L", 100_000_000, (800, 50, 30, 20, 900), incremental, 40.0, cores=2),
+    )
+    text = path.read_text()
+    assert "Those stages used 150.0 s of CPU, within what 3× the floor gives 2 cores" in text
+
+    # A section that names no cores is judged on wall time alone.
+    write_section(
+        path, "L", scale_section("L", 100_000_000, (800, 50, 30, 20, 900), incremental, 40.0)
+    )
+    text = path.read_text()
+    assert "start-up and orchestration: 100.0 s) 2.5×." in text
+    assert "Those stages used" not in text
 
 
 def test_the_connector_target_is_judged_on_each_feeds_longest_run(tmp_path: Path) -> None:
