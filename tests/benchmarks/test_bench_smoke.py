@@ -466,31 +466,24 @@ def test_the_floor_target_sets_the_stages_after_ingest_against_the_cores_cpu(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "benchmarks.md"
-    incremental = (30, 20, 10, 10, 84)
+
+    def summary(full: tuple[float, ...], floor_s: float, cores: int | None) -> str:
+        """The document once L's section holds `full` (with a fixed daily refresh)."""
+        section = scale_section("L", 100_000_000, full, (30, 20, 10, 10, 84), floor_s, cores)
+        write_section(path, "L", section)
+        return path.read_text()
+
     # After ingest: 200 s of wall, 300 s of CPU (1.5 times); 3x a 10 s floor on 2 cores is 60 s.
-    write_section(
-        path,
-        "L",
-        scale_section("L", 100_000_000, (700, 100, 80, 20, 900), incremental, 10.0, cores=2),
-    )
-    text = path.read_text()
+    text = summary((700, 100, 80, 20, 900), 10.0, cores=2)
     assert "start-up and orchestration: 200.0 s) 20.0×. Those stages used 300.0 s of CPU" in text
     assert "more than 3× the floor gives 2 cores busy throughout (60.0 s)" in text
 
     # After ingest: 100 s of wall, 150 s of CPU; 3x a 40 s floor on 2 cores is 240 s.
-    write_section(
-        path,
-        "L",
-        scale_section("L", 100_000_000, (800, 50, 30, 20, 900), incremental, 40.0, cores=2),
-    )
-    text = path.read_text()
+    text = summary((800, 50, 30, 20, 900), 40.0, cores=2)
     assert "Those stages used 150.0 s of CPU, within what 3× the floor gives 2 cores" in text
 
     # A section that names no cores is judged on wall time alone.
-    write_section(
-        path, "L", scale_section("L", 100_000_000, (800, 50, 30, 20, 900), incremental, 40.0)
-    )
-    text = path.read_text()
+    text = summary((800, 50, 30, 20, 900), 40.0, cores=None)
     assert "start-up and orchestration: 100.0 s) 2.5×." in text
     assert "Those stages used" not in text
 
