@@ -261,7 +261,9 @@ def refresh_figures(section: str) -> dict[str, RefreshFigures]:
             peak_rss_mb=None if whole[3] == "–" else _parse(whole[3]),
             stage_wall_s={stage: _parse(cells[1]) for stage, cells in rows.items()},
             floor_ratio=_parse(whole[4].rstrip("×")) if whole[4][:1].isdigit() else None,
-            stage_cpu_s={stage: _parse(cells[2]) for stage, cells in rows.items()},
+            stage_cpu_s={
+                stage: _parse(cells[2]) for stage, cells in rows.items() if cells[2] != "–"
+            },
             cores=int(cores.group(1)) if cores else None,
         )
     return figures
@@ -456,10 +458,10 @@ def _after_ingest(full: RefreshFigures, floor_ratio: float) -> str:
         f"without ingest (dbt build, quality gate, publish, start-up and orchestration: "
         f"{after:,.1f} s) {after / floor_s:,.1f}×."
     )
-    whole_cpu = full.stage_cpu_s.get(WHOLE_PROCESS)
-    if full.cores is None or whole_cpu is None:
+    cpu_s = full.stage_cpu_s
+    if full.cores is None or not {WHOLE_PROCESS, "ingest"} <= cpu_s.keys():
         return text
-    cpu = whole_cpu - full.stage_cpu_s.get("ingest", 0.0)
+    cpu = cpu_s[WHOLE_PROCESS] - cpu_s["ingest"]
     budget = FLOOR_RATIO * floor_s * full.cores
     if cpu > budget:
         return text + (

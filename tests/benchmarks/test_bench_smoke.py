@@ -29,6 +29,7 @@ from benchmarks.report import (
     StageRow,
     StepTiming,
     machine,
+    refresh_figures,
     replace_section,
     stage_rows,
     stage_table,
@@ -486,6 +487,21 @@ def test_the_floor_target_sets_the_stages_after_ingest_against_the_cores_cpu(
     text = summary((800, 50, 30, 20, 900), 40.0, cores=None)
     assert "start-up and orchestration: 100.0 s) 2.5×." in text
     assert "Those stages used" not in text
+
+
+def test_a_stage_without_cpu_figures_is_left_out_of_the_cpu_read_back() -> None:
+    rows = [
+        StageRow("ingest", 10.0, None, 1000.0),
+        StageRow("whole refresh process", 30.0, 45.0, 1000.0),
+    ]
+    section = "### Full refresh (audit date 2026-10-31, 1,000 Okta sign-in events)\n\n" + (
+        stage_table(rows, floor_s=1.0) + "\n\n- cores: 2\n"
+    )
+
+    figures = refresh_figures(section)["full"]
+
+    assert figures.stage_cpu_s == {"whole refresh process": 45.0}
+    assert figures.cores == 2
 
 
 def test_the_connector_target_is_judged_on_each_feeds_longest_run(tmp_path: Path) -> None:
