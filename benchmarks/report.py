@@ -227,6 +227,10 @@ _REFRESH = re.compile(
 )
 
 
+#: The machine list's line giving its cores (`machine()`), read back with the section's figures.
+_CORES = re.compile(r"^- cores: (\d+)$", re.M)
+
+
 @dataclass(frozen=True)
 class RefreshFigures:
     """What the scaling summary reads back from a refresh's table in a scale section."""
@@ -267,9 +271,6 @@ def refresh_figures(section: str) -> dict[str, RefreshFigures]:
             cores=int(cores.group(1)) if cores else None,
         )
     return figures
-
-
-_CORES = re.compile(r"^- cores: (\d+)$", re.M)
 
 
 def _parse(cell: str) -> float:

@@ -305,6 +305,9 @@ def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
     assert "Ingest by source: okta 1.0 s." in text
     assert "| applications | 3 | 3 |" in text
     assert f"- cores: {machine()['cores']}" in text
+    # what the summary reads back: the machine's cores and each stage's CPU
+    assert refresh_figures(text)["full"].cores == int(machine()["cores"])
+    assert refresh_figures(text)["full"].stage_cpu_s["whole refresh process"] == 4.0
     assert "Load average (1 min) when it started: 0.50; CPU time the hypervisor took" in text
     assert "while it ran: 0.3 s." in text
 
@@ -481,7 +484,10 @@ def test_the_floor_target_sets_the_stages_after_ingest_against_the_cores_cpu(
 
     # After ingest: 100 s of wall, 150 s of CPU; 3x a 40 s floor on 2 cores is 240 s.
     text = summary((800, 50, 30, 20, 900), 40.0, cores=2)
-    assert "Those stages used 150.0 s of CPU, within what 3× the floor gives 2 cores" in text
+    assert (
+        "Those stages used 150.0 s of CPU, within what 3× the floor gives 2 cores busy"
+        " throughout (240.0 s)." in text
+    )
 
     # A section that names no cores is judged on wall time alone.
     text = summary((800, 50, 30, 20, 900), 40.0, cores=None)
