@@ -157,7 +157,8 @@ OTHER_SECTION = re.compile(r"^## (?!Scale )([^\n]+)\n.*?(?=^## |\Z)", re.M | re.
 HEADER = """# Benchmarks
 
 Written by `make bench SCALE=<scale>` (benchmarks/refresh.py); each run replaces the section of its
-scale, so the scales' results coexist, and the scaling summary below is rewritten from them.
+scale, so the scales' results coexist, and the scaling summary below is rewritten from them. The
+headline figures of a section replaced are kept in the earlier measurements at the end.
 `make bench-connectors` (benchmarks/connector_throughput.py) writes the connector throughput
 section the same way, and `make bench-history` (benchmarks/history.py) the growth of the daily
 refresh with the history behind it. Do not edit by hand: rerun the command.
@@ -479,10 +480,90 @@ def _after_ingest(full: RefreshFigures, floor_ratio: float) -> str:
 def replace_section(document: str, scale: str, section: str) -> str:
     """`document` with the `## Scale <scale>` section replaced by `section` (or added), the
     sections ordered tiny, S, M, L so results of several scales coexist, then the other
-    benchmarks' sections, under the current header."""
+    benchmarks' sections, under the current header. The replaced section's headline figures
+    join the earlier measurements (`earlier_section`)."""
     scales, others = _sections(document)
+    replaced = scales.get(scale)
+    if replaced is not None and replaced.strip() != section.strip():
+        earlier = earlier_section(others.get(EARLIER_TITLE), replaced, scale)
+        if earlier is not None:
+            others[EARLIER_TITLE] = earlier
     scales[scale] = section.rstrip("\n") + "\n\n"
     return _assemble(scales, others)
+
+
+EARLIER_TITLE = "Earlier measurements"
+#: Rows the earlier measurements keep, newest first.
+EARLIER_ROWS = 60
+_EARLIER_COLUMNS = (
+    "measured (UTC)",
+    "scale",
+    "CPU",
+    "speed probe, two cores s",
+    "full refresh s",
+    "full peak RSS MB",
+    "incremental refresh s",
+    "floor s",
+)
+_MEASURED = re.compile(r"^Measured (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", re.M)
+_CPU_NAME = re.compile(r"^- CPU: (.+)$", re.M)
+_TWO_CORES = re.compile(r"DuckDB aggregate [\d.]+ s on one core, ([\d.]+) s on two")
+#: The first floor line of a section is the full refresh's.
+_FLOOR_S = re.compile(r"^Floor \(.*?\*\*([\d.]+) s\*\*", re.M)
+
+
+def earlier_row(section: str, scale: str) -> dict[str, str] | None:
+    """The headline figures of a scale section, as a row of the earlier measurements; None for a
+    section without its date or its full refresh."""
+    figures = refresh_figures(section)
+    measured = _MEASURED.search(section)
+    if measured is None or "full" not in figures:
+        return None
+
+    def found(pattern: re.Pattern[str]) -> str:
+        match = pattern.search(section)
+        return match.group(1).strip() if match else "–"
+
+    full, daily = figures["full"], figures.get("incremental")
+    cells = (
+        measured.group(1),
+        scale,
+        found(_CPU_NAME),
+        found(_TWO_CORES),
+        _number(full.wall_s),
+        _number(full.peak_rss_mb, 0),
+        _number(daily.wall_s) if daily else "–",
+        found(_FLOOR_S),
+    )
+    return dict(zip(_EARLIER_COLUMNS, cells, strict=True))
+
+
+def earlier_section(existing: str | None, replaced: str, scale: str) -> str | None:
+    """The earlier measurements with `replaced`'s figures added (`existing` if they cannot be
+    read): every scale section a later run replaced, newest first, so that what a slower or a
+    faster machine measured stays in view after the sections above move on."""
+    rows = _table_rows(existing, _EARLIER_COLUMNS[0]) if existing else []
+    new = earlier_row(replaced, scale)
+    if new is None:
+        return existing
+    when = _EARLIER_COLUMNS[0]
+    kept = [row for row in rows if (row.get(when), row.get("scale")) != (new[when], scale)]
+    rows = sorted([new, *kept], key=lambda row: row.get(when, ""), reverse=True)
+    lines = [
+        f"## {EARLIER_TITLE}\n",
+        "Each scale section's headline figures as they stood when a later `make bench` replaced"
+        f" it, the {EARLIER_ROWS} newest first (kept since 2026-12-02). The targets above are"
+        " judged on the latest run only, and a 2-core VM of the same name has measured 2.5 times"
+        " slower from one run to the next: the speed probe (DuckDB aggregate on two cores, lower"
+        " is faster) says how fast each run's machine was.\n",
+        "| " + " | ".join(_EARLIER_COLUMNS) + " |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
+        *(
+            "| " + " | ".join(row.get(column, "–") for column in _EARLIER_COLUMNS) + " |"
+            for row in rows[:EARLIER_ROWS]
+        ),
+    ]
+    return "\n".join(lines) + "\n\n"
 
 
 def replace_named_section(document: str, title: str, section: str) -> str:

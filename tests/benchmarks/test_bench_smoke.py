@@ -207,6 +207,56 @@ def test_sections_of_each_scale_are_replaced_and_kept(tmp_path: Path) -> None:
     assert replace_section(text, "S", "## Scale S\n\nfirst S\n") == text
 
 
+def dated_section(name: str, measured: str, full_s: float, probe_s: float) -> str:
+    """A scale section as the runner dates it, with its floor and its machine's speed probe."""
+    return (
+        f"## Scale {name}\n\nMeasured {measured} UTC by `make bench SCALE={name}`.\n\n"
+        + scale_section(name, 1_000, (1, 1, 1, 1, full_s), (1, 1, 1, 1, full_s / 4))
+        .split("\n", 1)[1]
+        .replace(
+            "\n### Incremental",
+            "\nFloor (floor.sql, as Parquet): **0.25 s**; etc.\n\n### Incremental",
+        )
+        + "\nMachine:\n\n- CPU: AMD EPYC\n- speed probe (lower is faster): Python loop 0.10 s"
+        f" and DuckDB scan 0.18 s on one core; DuckDB aggregate 0.34 s on one core, {probe_s} s"
+        " on two\n"
+    )
+
+
+def test_a_replaced_section_s_figures_join_the_earlier_measurements(tmp_path: Path) -> None:
+    path = tmp_path / "benchmarks.md"
+    # GIVEN M measured on a fast machine, S once, then M again on a machine twice as slow
+    write_section(path, "M", dated_section("M", "2026-12-02 05:48", 50.7, 0.24))
+    write_section(path, "S", dated_section("S", "2026-12-02 05:50", 17.1, 0.25))
+    assert "## Earlier measurements" not in path.read_text()
+    write_section(path, "M", dated_section("M", "2026-12-02 08:30", 113.9, 0.53))
+
+    # THEN the first M run's figures are kept below the sections, which show the latest only
+    text = path.read_text()
+    earlier = text[text.index("## Earlier measurements") :]
+    assert text.index("## Scale M") < text.index("## Earlier measurements")
+    assert "| 2026-12-02 05:48 | M | AMD EPYC | 0.24 | 50.7 | 1,000 | 12.7 | 0.25 |" in earlier
+    assert "113.9" not in earlier
+    assert "| M | 5,000 | 1,000 | 113.9 |" in text
+
+    # WHEN M is replaced once more, and a section is written again unchanged
+    write_section(path, "M", dated_section("M", "2026-12-02 09:10", 110.0, 0.52))
+    write_section(path, "M", dated_section("M", "2026-12-02 09:10", 110.0, 0.52))
+
+    # THEN both earlier M runs are listed, newest first, each once
+    earlier = path.read_text()[path.read_text().index("## Earlier measurements") :]
+    assert earlier.index("| 2026-12-02 08:30 | M |") < earlier.index("| 2026-12-02 05:48 | M |")
+    assert earlier.count("| M |") == 2
+
+
+def test_a_section_without_its_date_adds_no_earlier_measurement(tmp_path: Path) -> None:
+    path = tmp_path / "benchmarks.md"
+    write_section(path, "M", scale_section("M", 1_000, (1, 1, 1, 1, 5), (1, 1, 1, 1, 4)))
+    write_section(path, "M", scale_section("M", 1_000, (1, 1, 1, 1, 6), (1, 1, 1, 1, 4)))
+
+    assert "## Earlier measurements" not in path.read_text()
+
+
 def test_machine_names_cpu_cores_and_versions() -> None:
     info = machine()
     assert int(info["cores"]) >= 1
