@@ -28,6 +28,7 @@ from benchmarks.report import (
     OUTSIDE_STEPS,
     StageRow,
     StepTiming,
+    earlier_row,
     machine,
     refresh_figures,
     replace_section,
@@ -360,6 +361,17 @@ def test_section_shows_each_refresh_its_floor_and_the_machine() -> None:
     assert refresh_figures(text)["full"].stage_cpu_s["whole refresh process"] == 4.0
     assert "Load average (1 min) when it started: 0.50; CPU time the hypervisor took" in text
     assert "while it ran: 0.3 s." in text
+    # what the earlier measurements keep of it once a later run replaces it
+    row = earlier_row(text, "tiny")
+    assert row is not None
+    assert (row["full refresh s"], row["incremental refresh s"], row["floor s"]) == (
+        "4.0",
+        "4.0",
+        "0.50",
+    )
+    assert row["CPU"] == machine()["CPU"]
+    assert re.fullmatch(r"\d+\.\d\d", row["speed probe, two cores s"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["measured (UTC)"])
 
 
 def test_the_daily_refresh_shown_is_the_median_of_its_runs() -> None:
