@@ -465,15 +465,11 @@ def _after_ingest(full: RefreshFigures, floor_ratio: float) -> str:
         return text
     cpu = cpu_s[WHOLE_PROCESS] - cpu_s["ingest"]
     budget = FLOOR_RATIO * floor_s * full.cores
-    if cpu > budget:
-        return text + (
-            f" Those stages used {cpu:,.1f} s of CPU, more than 3× the floor gives "
-            f"{full.cores} cores busy throughout ({budget:,.1f} s): they need less work, not "
-            "better scheduling, to come within 3×."
-        )
+    over = cpu > budget
     return text + (
-        f" Those stages used {cpu:,.1f} s of CPU, within what 3× the floor gives "
-        f"{full.cores} cores busy throughout ({budget:,.1f} s)."
+        f" Those stages used {cpu:,.1f} s of CPU, {'more than' if over else 'within what'} 3× the"
+        f" floor gives {full.cores} cores busy throughout ({budget:,.1f} s)"
+        + (": they need less work, not better scheduling, to come within 3×." if over else ".")
     )
 
 
@@ -553,9 +549,9 @@ def earlier_section(existing: str | None, replaced: str, scale: str) -> str | No
         f"## {EARLIER_TITLE}\n",
         "Each scale section's headline figures as they stood when a later `make bench` replaced"
         f" it, the {EARLIER_ROWS} newest first (kept since 2026-12-02). The targets above are"
-        " judged on the latest run only, and a 2-core VM of the same name has measured 2.5 times"
-        " slower from one run to the next: the speed probe (DuckDB aggregate on two cores, lower"
-        " is faster) says how fast each run's machine was.\n",
+        " judged on the latest run only, and a 2-core VM of the same name has measured more than"
+        " twice as slow from one run to the next: the speed probe (DuckDB aggregate on two"
+        " cores, lower is faster) says how fast each run's machine was.\n",
         "| " + " | ".join(_EARLIER_COLUMNS) + " |",
         "|---|---|---|---:|---:|---:|---:|---:|",
         *(
