@@ -721,3 +721,28 @@ def test_a_step_that_failed_and_ran_again_is_named_beside_the_run_it_slowed(tmp_
     assert "Run 1 retried extract_files, extract_google (a step failed and ran again" in text
     assert "kept in incremental-1-run)" in text
     assert text.count(" retried ") == 1
+
+
+def test_the_daily_target_is_not_judged_with_a_fixed_cost_from_another_machine(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "benchmarks.md"
+    # GIVEN tiny measured on a VM twice as slow as the one L then ran on
+    write_section(path, "tiny", dated_section("tiny", "2026-12-02 07:51", 28.0, 0.50))
+    write_section(path, "L", dated_section("L", "2026-12-02 11:34", 400.0, 0.25))
+
+    # THEN the daily target names both machines rather than add tiny's time to L's
+    text = path.read_text()
+    assert (
+        "**not judged**: the fixed cost was measured on another machine (tiny's section: AMD"
+        " EPYC, speed probe 0.50 s, against L's AMD EPYC, 0.25 s); `make bench SCALE=tiny` on"
+        " L's machine judges it." in text
+    )
+
+    # WHEN tiny is measured again on L's machine (a probe within a quarter of L's)
+    write_section(path, "tiny", dated_section("tiny", "2026-12-02 11:40", 14.0, 0.28))
+
+    # THEN the target is judged: 5% of 400 s plus tiny's daily refresh (a quarter of 14 s)
+    text = path.read_text()
+    assert "not judged" not in text
+    assert "plus the fixed cost (20.0 + 3.5 = 23.5 s): 100.0 s, **missed**" in text
