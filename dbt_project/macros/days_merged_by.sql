@@ -5,15 +5,19 @@
     copies every list it is given into its state even when the group holds one row, and most
     groups do (one user's one kind of event). Only the groups of several rows are aggregated,
     found first by their keys alone (scale L: 1.5 -> 1.1 s for int_usage_events_unioned, the same
-    rows). Keys may be null: they are matched as `group by` groups them (`keys_match`). -#}
+    rows), and by the keys' 64-bit hash at that: a number is grouped and joined faster than
+    several texts, null or not (int_application_user_activity at scale L: 1.63 -> 1.57 s, the
+    same rows, checked with `except all`). A hash found more than once only sends its rows to
+    the aggregate, which groups them by the keys themselves: two keys sharing a hash still come
+    out as two rows, each merging its own. -#}
 {% macro days_merged_by(relation, keys, days) -%}
     with
 
-    repeated_keys as (
+    repeated_hashes as (
 
-        select {{ keys | join(', ') }}
+        select hash({{ keys | join(', ') }}) as key_hash
         from {{ relation }}
-        group by {{ keys | join(', ') }}
+        group by key_hash
         having count(*) > 1
 
     ),
@@ -27,8 +31,10 @@
             single.{{ days }},
             1 as merged_row_count
         from {{ relation }} as single
-        anti join repeated_keys
-            on {{ keys_match('single', 'repeated_keys', keys) }}
+        anti join repeated_hashes
+            on hash(
+                {%- for key in keys %}single.{{ key }}{{ ", " if not loop.last }}{% endfor -%}
+            ) = repeated_hashes.key_hash
 
     ),
 
@@ -41,8 +47,10 @@
             list_sort(list_distinct(flatten(list(repeated.{{ days }})))) as {{ days }},
             count(*) as merged_row_count
         from {{ relation }} as repeated
-        semi join repeated_keys
-            on {{ keys_match('repeated', 'repeated_keys', keys) }}
+        semi join repeated_hashes
+            on hash(
+                {%- for key in keys %}repeated.{{ key }}{{ ", " if not loop.last }}{% endfor -%}
+            ) = repeated_hashes.key_hash
         group by
             {%- for key in keys %}
             repeated.{{ key }}
