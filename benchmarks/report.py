@@ -360,7 +360,7 @@ SAME_MACHINE_SPREAD = 0.25
 
 
 def machine_of(section: str) -> tuple[str, float] | None:
-    """A scale section's CPU name and two-core speed probe (None if it names either not)."""
+    """A scale section's CPU name and two-core speed probe (None if it lacks either)."""
     cpu, probe = _CPU_NAME.search(section), _TWO_CORES.search(section)
     if cpu is None or probe is None:
         return None
