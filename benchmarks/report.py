@@ -382,8 +382,8 @@ def other_machine(fixed: str, large: str | None) -> str | None:
 def targets(
     measured: dict[str, dict[str, RefreshFigures]],
     fixed_s: float,
-    fixed_scale: str = "tiny",
-    fixed_elsewhere: str | None = None,
+    fixed_scale: str,
+    fixed_elsewhere: str | None,
 ) -> str:
     """Each target of the benchmark's issue against the scales measured: met, missed or not
     measured, with the figure it was judged on. The daily target is not judged when its fixed

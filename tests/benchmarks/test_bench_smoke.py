@@ -30,6 +30,7 @@ from benchmarks.report import (
     StepTiming,
     earlier_row,
     machine,
+    other_machine,
     refresh_figures,
     replace_section,
     stage_rows,
@@ -746,3 +747,20 @@ def test_the_daily_target_is_not_judged_with_a_fixed_cost_from_another_machine(
     text = path.read_text()
     assert "not judged" not in text
     assert "plus the fixed cost (20.0 + 3.5 = 23.5 s): 100.0 s, **missed**" in text
+
+
+def test_a_fixed_cost_from_a_cpu_of_another_name_is_another_machine_s() -> None:
+    def section(cpu: str, probe_s: float) -> str:
+        return (
+            f"- CPU: {cpu}\n- speed probe (lower is faster): Python loop 0.10 s and DuckDB scan"
+            f" 0.15 s on one core; DuckDB aggregate 0.37 s on one core, {probe_s} s on two\n"
+        )
+
+    # the same probe on another CPU, then the same CPU within a quarter, then beyond it
+    assert other_machine(section("AMD EPYC", 0.25), section("Intel Xeon", 0.25)) == (
+        "AMD EPYC, speed probe 0.25 s, against L's Intel Xeon, 0.25 s"
+    )
+    assert other_machine(section("AMD EPYC", 0.30), section("AMD EPYC", 0.25)) is None
+    assert other_machine(section("AMD EPYC", 0.32), section("AMD EPYC", 0.25)) is not None
+    # a section that names no probe cannot tell, and is judged as before
+    assert other_machine("- CPU: AMD EPYC\n", section("Intel Xeon", 0.25)) is None
